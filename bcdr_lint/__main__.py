@@ -1,0 +1,3 @@
+from bcdr_lint.cli import main
+
+main(prog_name="bcdr-lint")

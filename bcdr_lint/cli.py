@@ -1,0 +1,119 @@
+"""Command line: ``bcdr-lint check``, ``rules``, ``rule ID``.
+
+Heavy modules (parsers, rule set, reporters) are imported inside the commands that use them:
+this runs in pre-commit hooks, where start-up time is felt on every commit.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from bcdr_lint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="bcdr-lint", message="%(prog)s %(version)s")
+def main() -> None:
+    """Business-continuity and disaster-recovery linter for AKS infrastructure as code.
+
+    Reads Kubernetes manifests, Terraform (azurerm) and ARM templates into one resource model
+    and checks multi-region practices across them.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+              help="Report format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to FILE instead of standard output.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rules: ids, id prefixes (BCDR4) or names; repeatable or comma-separated.")
+@click.option("--ignore", multiple=True, metavar="RULES",
+              help="Skip these rules: ids, id prefixes or names; repeatable or comma-separated.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour text output (auto: on a terminal, unless NO_COLOR is set).")
+def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
+          ignore: tuple[str, ...], color: str) -> None:
+    """Check PATHS (files or folders; default: the current folder).
+
+    Exit status: 0 no warnings or errors (notes alone are fine), 1 warnings or errors found,
+    2 usage error or failure of the tool.
+    """
+    from bcdr_lint import engine
+    from bcdr_lint.findings import LEVEL_RANK
+    from bcdr_lint.reporters import Report, render
+
+    try:
+        result = engine.check(
+            list(paths) or ["."],
+            select=engine.split_selectors(select),
+            ignore=engine.split_selectors(ignore),
+        )
+    except engine.UsageError as exc:
+        raise click.UsageError(str(exc)) from exc
+    report = Report(
+        findings=result.findings,
+        rules=sorted(result.rules, key=lambda r: r.id),
+        files=result.model.files,
+        resource_count=len(result.model),
+        tool_version=__version__,
+    )
+    use_color = _use_color(color, output)
+    text = render(report, fmt, color=use_color)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            click.echo(f"bcdr-lint: cannot write {output}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_TOOL)
+        if fmt != "text":
+            from bcdr_lint.reporters.text import summary
+
+            click.echo(summary(report), err=True)
+    else:
+        click.echo(text, nl=False)
+    failing = any(LEVEL_RANK[f.level] >= LEVEL_RANK["warning"] for f in result.findings)
+    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def _use_color(choice: str, output: str | None) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if output or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@main.command(name="rules")
+def list_rules() -> None:
+    """List every rule: id, name, default level and summary."""
+    from bcdr_lint.engine import all_rules
+
+    rules = sorted(all_rules(), key=lambda r: r.id)
+    width = max(len(r.name) for r in rules)
+    for r in rules:
+        click.echo(f"{r.id}  {r.name.ljust(width)}  {r.level.ljust(7)}  {r.summary}")
+
+
+@main.command(name="rule")
+@click.argument("rule_id")
+def show_rule(rule_id: str) -> None:
+    """Print the documentation of RULE_ID (an id such as BCDR402, or a rule name)."""
+    from bcdr_lint.engine import find_rule
+    from bcdr_lint.rules.docs import render_rule_doc
+
+    found = find_rule(rule_id)
+    if found is None:
+        raise click.UsageError(f"unknown rule {rule_id!r} (see `bcdr-lint rules`)")
+    click.echo(render_rule_doc(found), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

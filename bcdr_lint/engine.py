@@ -1,0 +1,150 @@
+"""One run: discover -> load -> model -> rules -> findings."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from bcdr_lint.findings import Finding
+from bcdr_lint.loaders.base import LoadResult
+from bcdr_lint.loaders.discover import Discovered, discover
+from bcdr_lint.model import Location, Model, ParseError, Resource
+from bcdr_lint.rules.base import UNRESOLVED_ID, Rule
+
+
+class UsageError(Exception):
+    """A mistake in how the tool was called (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    model: Model
+    findings: list[Finding]
+    rules: list[Rule]
+    discovered: Discovered
+
+
+def all_rules() -> list[Rule]:
+    from bcdr_lint.rules import RULES
+
+    return list(RULES)
+
+
+def find_rule(rule_id_or_name: str) -> Rule | None:
+    wanted = rule_id_or_name.strip()
+    for candidate in all_rules():
+        if candidate.id.lower() == wanted.lower() or candidate.name == wanted.lower():
+            return candidate
+    return None
+
+
+def split_selectors(values: Iterable[str]) -> list[str]:
+    """``--select A,B --select C`` -> ``["A", "B", "C"]``."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _matches(rule: Rule, selectors: Sequence[str]) -> bool:
+    return any(rule.id.upper().startswith(s.upper()) or rule.name == s.lower() for s in selectors)
+
+
+def choose_rules(rules: list[Rule], select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
+    for selector in (*select, *ignore):
+        if not any(_matches(r, [selector]) for r in rules):
+            raise UsageError(f"unknown rule id, prefix or name: {selector!r} (see `bcdr-lint rules`)")
+    chosen = [r for r in rules if (not select or _matches(r, select)) and not _matches(r, ignore)]
+    return chosen
+
+
+def load(discovered: Discovered) -> Model:
+    result = LoadResult()
+    if discovered.yaml:
+        from bcdr_lint.loaders import kubernetes
+
+        for path in discovered.yaml:
+            result.extend(_guarded(path, kubernetes.load_file, path))
+    if discovered.json:
+        from bcdr_lint.loaders import arm
+
+        for path in discovered.json:
+            result.extend(_guarded(path, arm.load_file, path))
+    if discovered.terraform:
+        from bcdr_lint.loaders import terraform
+
+        for folder, files in sorted(discovered.terraform.items()):
+            result.extend(_guarded(files[0], terraform.load_module, folder, files))
+    return Model(_unique_keys(result.resources), result.errors, discovered.all_files())
+
+
+def _guarded(path: str, loader: Callable[..., LoadResult], *args) -> LoadResult:
+    """A loader bug must not stop the other files: it becomes BCDR001 at that file."""
+    try:
+        return loader(*args)
+    except Exception as exc:  # noqa: BLE001 - reported, never a traceback
+        message = f"bcdr-lint could not read this file (internal error {type(exc).__name__}: {exc}); please report it"
+        return LoadResult(errors=[ParseError(message, Location(path, 1, 1))])
+
+
+def _unique_keys(resources: list[Resource]) -> list[Resource]:
+    seen: dict[str, int] = {}
+    unique = []
+    for resource in resources:
+        count = seen.get(resource.key, 0)
+        seen[resource.key] = count + 1
+        unique.append(resource if count == 0 else dataclasses.replace(resource, key=f"{resource.key}#{count + 1}"))
+    return unique
+
+
+def run_rules(model: Model, rules: list[Rule], select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Finding]:
+    enabled_ids = {r.id for r in rules}
+    wants_unresolved = UNRESOLVED_ID in enabled_ids
+    findings: list[Finding] = []
+    for candidate in all_rules():
+        if candidate.id not in enabled_ids and not (wants_unresolved and candidate.id != UNRESOLVED_ID):
+            continue
+        try:
+            findings.extend(candidate.check(model))
+        except Exception as exc:  # noqa: BLE001 - a rule bug is a finding, not a crash
+            findings.append(_rule_crash(candidate, model, exc))
+    kept = [f for f in findings if f.rule_id in enabled_ids]
+    return sorted(_merge_unresolved(kept), key=Finding.sort_key)
+
+
+def _rule_crash(rule: Rule, model: Model, exc: Exception) -> Finding:
+    path = model.files[0] if model.files else "."
+    print(f"bcdr-lint: rule {rule.id} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return Finding(
+        rule_id=rule.id,
+        level="error",
+        message=f"rule {rule.id} could not run (internal error {type(exc).__name__}: {exc}); please report it",
+        location=Location(path, 1, 1),
+        identity="rule-crash",
+    )
+
+
+def _merge_unresolved(findings: list[Finding]) -> list[Finding]:
+    """One BCDR002 per unresolved value, naming every rule that needed it."""
+    merged: dict[str, Finding] = {}
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.rule_id != UNRESOLVED_ID:
+            out.append(finding)
+            continue
+        previous = merged.get(finding.identity)
+        if previous is None:
+            merged[finding.identity] = finding
+        else:
+            needed = tuple(sorted(set(previous.needed_by) | set(finding.needed_by)))
+            merged[finding.identity] = dataclasses.replace(previous, needed_by=needed)
+    return out + list(merged.values())
+
+
+def check(paths: Sequence[str], select: Sequence[str] = (), ignore: Sequence[str] = ()) -> RunResult:
+    rules = choose_rules(all_rules(), select, ignore)
+    discovered = discover(list(paths))
+    if discovered.missing:
+        raise UsageError("no such file or directory: " + ", ".join(discovered.missing))
+    model = load(discovered)
+    findings = run_rules(model, rules)
+    return RunResult(model=model, findings=findings, rules=rules, discovered=discovered)

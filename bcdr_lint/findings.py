@@ -1,0 +1,52 @@
+"""Findings: what rules report and reporters print."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+
+from bcdr_lint.model.location import Location
+
+LEVELS = ("error", "warning", "note")
+LEVEL_RANK = {"note": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place.
+
+    ``identity`` names what the finding is about without line numbers (a resource key and
+    attribute): the fingerprint hashes it with the rule id and file, so it survives edits that
+    only move lines. ``needed_by`` lists, for BCDR002, the rules that could not check a value.
+    """
+
+    rule_id: str
+    level: str
+    message: str
+    location: Location
+    related: tuple[Related, ...] = ()
+    identity: str = ""
+    needed_by: tuple[str, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        if self.needed_by:
+            return f"{self.message} (needed by {', '.join(self.needed_by)})"
+        return self.message
+
+    @property
+    def fingerprint(self) -> str:
+        seed = "\x1f".join((self.rule_id, self.location.path, self.identity or self.message))
+        return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
+
+    def with_level(self, level: str) -> "Finding":
+        return replace(self, level=level)
+
+    def sort_key(self) -> tuple:
+        return (self.location.path, self.location.start_line, self.location.start_col, self.rule_id, self.message)

@@ -1,0 +1,158 @@
+"""Find the files to check: walk the given paths, honour .gitignore, group by format."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+# Folders that never hold the user's own infrastructure code.
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".terraform", ".terragrunt-cache", "node_modules", "__pycache__",
+    ".venv", "venv", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".idea",
+})
+
+YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+JSON_SUFFIXES = frozenset({".json"})
+TERRAFORM_SUFFIXES = frozenset({".tf"})
+
+
+@dataclass
+class Discovered:
+    yaml: list[str] = field(default_factory=list)
+    json: list[str] = field(default_factory=list)
+    # Terraform: folder -> its .tf files (a folder is one module).
+    terraform: dict[str, list[str]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.yaml) + len(self.json) + sum(len(v) for v in self.terraform.values())
+
+    def all_files(self) -> list[str]:
+        files = [*self.yaml, *self.json]
+        for tf_files in self.terraform.values():
+            files.extend(tf_files)
+        return sorted(files)
+
+
+def display_path(path: Path) -> str:
+    """Paths are shown relative to the current directory when below it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(paths: list[str]) -> Discovered:
+    found = Discovered()
+    seen: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            # Named explicitly (as pre-commit does): checked even if .gitignore lists it.
+            if not _in_helm_templates(path):
+                _add(found, seen, path)
+        elif path.is_dir():
+            for file_path in _walk(path):
+                _add(found, seen, file_path)
+        else:
+            found.missing.append(raw)
+    for files in found.terraform.values():
+        files.sort()
+    found.yaml.sort()
+    found.json.sort()
+    return found
+
+
+def _in_helm_templates(path: Path) -> bool:
+    for folder in path.resolve().parents:
+        if folder.name == "templates" and (
+            (folder.parent / "Chart.yaml").is_file() or (folder.parent / "Chart.yml").is_file()
+        ):
+            return True
+    return False
+
+
+def _add(found: Discovered, seen: set[str], path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix not in YAML_SUFFIXES and suffix not in JSON_SUFFIXES and suffix not in TERRAFORM_SUFFIXES:
+        return
+    shown = display_path(path)
+    if shown in seen:
+        return
+    seen.add(shown)
+    if suffix in YAML_SUFFIXES:
+        found.yaml.append(shown)
+    elif suffix in JSON_SUFFIXES:
+        found.json.append(shown)
+    else:
+        folder = Path(shown).parent.as_posix()
+        found.terraform.setdefault(folder, []).append(shown)
+
+
+def _walk(root: Path):
+    """Yield files below ``root`` that are neither in a skipped folder nor git-ignored.
+
+    Every .gitignore from the repository root down applies to the paths below its folder,
+    with patterns relative to that folder, as git reads them.
+    """
+    root_abs = root.resolve()
+    specs = dict(_inherited_gitignores(root_abs))
+    for current, dirs, files in os.walk(root_abs):
+        here = Path(current)
+        spec = _read_gitignore(here / ".gitignore") if ".gitignore" in files else None
+        if spec is not None:
+            specs[here] = spec
+        # Helm chart templates are Go templates, not YAML: skipped until charts are rendered.
+        is_chart = "Chart.yaml" in files or "Chart.yml" in files
+        kept = []
+        for name in sorted(dirs):
+            child = here / name
+            if name in SKIP_DIRS or (is_chart and name == "templates"):
+                continue
+            if (child / "pyvenv.cfg").is_file() or _ignored(child, specs, is_dir=True):
+                continue
+            kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            file_path = here / name
+            if file_path.suffix.lower() in _SUFFIXES and not _ignored(file_path, specs, is_dir=False):
+                yield root / file_path.relative_to(root_abs)
+
+
+_SUFFIXES = YAML_SUFFIXES | JSON_SUFFIXES | TERRAFORM_SUFFIXES
+
+
+def _ignored(path: Path, specs: dict, *, is_dir: bool) -> bool:
+    for base in path.parents:
+        spec = specs.get(base)
+        if spec is None:
+            continue
+        relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        if spec.match_file(relative):
+            return True
+    return False
+
+
+def _read_gitignore(path: Path):
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _inherited_gitignores(root: Path) -> list:
+    """.gitignore files above the walked folder, up to the repository root, still apply."""
+    chain = []
+    for folder in (root, *root.parents):
+        if folder != root and (folder / ".gitignore").is_file():
+            spec = _read_gitignore(folder / ".gitignore")
+            if spec is not None:
+                chain.append((folder, spec))
+        if (folder / ".git").exists():
+            return chain
+    return []  # not in a git repository: .gitignore files above the root do not apply

@@ -1,0 +1,137 @@
+"""Normalized resources: what every loader produces and every rule reads.
+
+The attribute names below are the contract between loaders and rules. A loader fills what its
+format declares; an attribute the source does not set is absent (``resource.get(name)`` is
+``None``), a value that cannot be evaluated statically is an ``Unresolved``. Enum-like values
+(SKUs, tiers, modes) are lower case; regions are normalized (``eastus2``).
+
+============================  ==================================================================
+kind                          attributes (``attrs``) / references (``refs``)
+============================  ==================================================================
+resource-group                (region only)
+aks-cluster                   ``load_balancer_sku`` ("basic"/"standard"), ``sku_tier``
+aks-node-pool                 ``pool_name``, ``mode`` ("system"/"user"), ``zones`` (list),
+                              ``count``, ``min_count``, ``max_count``;
+                              refs ``cluster``, ``subnet``
+container-registry            ``sku`` ("basic"/"standard"/"premium"), ``zone_redundancy`` (bool)
+registry-replica              ``zone_redundancy`` (bool); refs ``registry``
+virtual-network               ``address_space`` (list)
+subnet                        refs ``vnet``
+vnet-peering                  refs ``local_vnet``, ``remote_vnet``
+workload                      ``workload_kind`` (Deployment, ...), ``namespace``, ``replicas``,
+                              ``images`` (list of str), ``volumes`` (list of dicts with ``name``,
+                              ``type`` — the volume source key such as ``persistentVolumeClaim``,
+                              ``hostPath``, ``local``, ``emptyDir`` — and ``claim_name``),
+                              ``claim_templates`` (list of dicts with ``name``,
+                              ``storage_class``), ``annotations``, ``labels``
+persistent-volume-claim       ``namespace``, ``storage_class``, ``volume_name``, ``annotations``
+persistent-volume             ``storage_class``, ``source`` (``local``/``hostPath``/``csi``/...),
+                              ``driver``, ``claim_ref`` (``namespace/name``)
+storage-class                 ``provisioner``, ``parameters`` (dict, keys lower case),
+                              ``sku`` (lower case, from skuName/storageaccounttype)
+velero-schedule/velero-backup ``included_namespaces`` (list or None = all),
+                              ``excluded_namespaces`` (list)
+============================  ==================================================================
+
+Kubernetes resources have no region. ``attr_locations`` maps attribute names (and ``region``,
+``name``) to the exact source position of the property, where the source has one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Mapping
+
+from bcdr_lint.model.location import Location
+from bcdr_lint.model.values import Ref, Unresolved
+
+
+class Kind(str, Enum):
+    RESOURCE_GROUP = "resource-group"
+    AKS_CLUSTER = "aks-cluster"
+    NODE_POOL = "aks-node-pool"
+    CONTAINER_REGISTRY = "container-registry"
+    REGISTRY_REPLICA = "registry-replica"
+    VIRTUAL_NETWORK = "virtual-network"
+    SUBNET = "subnet"
+    VNET_PEERING = "vnet-peering"
+    WORKLOAD = "workload"
+    PVC = "persistent-volume-claim"
+    PV = "persistent-volume"
+    STORAGE_CLASS = "storage-class"
+    VELERO_SCHEDULE = "velero-schedule"
+    VELERO_BACKUP = "velero-backup"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# How each kind is named in messages.
+KIND_LABELS: Mapping[Kind, str] = {
+    Kind.RESOURCE_GROUP: "resource group",
+    Kind.AKS_CLUSTER: "AKS cluster",
+    Kind.NODE_POOL: "node pool",
+    Kind.CONTAINER_REGISTRY: "container registry",
+    Kind.REGISTRY_REPLICA: "registry replica",
+    Kind.VIRTUAL_NETWORK: "virtual network",
+    Kind.SUBNET: "subnet",
+    Kind.VNET_PEERING: "VNet peering",
+    Kind.WORKLOAD: "workload",
+    Kind.PVC: "PersistentVolumeClaim",
+    Kind.PV: "PersistentVolume",
+    Kind.STORAGE_CLASS: "StorageClass",
+    Kind.VELERO_SCHEDULE: "Velero Schedule",
+    Kind.VELERO_BACKUP: "Velero Backup",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Resource:
+    """One resource, whatever format declared it.
+
+    ``key`` is unique in the model and stable across edits that only move lines (it is built
+    from the file and the resource's address or name, never from a line number): findings'
+    fingerprints use it. ``azure_type`` (lower case) and ``azure_names`` are how other
+    resources refer to this one by Azure resource id. ``source_type`` is the native type as
+    written (``azurerm_kubernetes_cluster``, ``Microsoft.ContainerService/managedClusters``,
+    ``apps/v1/Deployment``), for messages.
+    """
+
+    kind: Kind
+    key: str
+    name: str | Unresolved
+    location: Location
+    source_type: str
+    region: str | Unresolved | None = None
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+    attr_locations: Mapping[str, Location] = field(default_factory=dict)
+    refs: Mapping[str, Ref | Unresolved | None] = field(default_factory=dict)
+    azure_type: str | None = None
+    azure_names: tuple[str, ...] = ()
+    resource_group: str | Unresolved | None = None
+
+    def get(self, attr: str, default: Any = None) -> Any:
+        return self.attrs.get(attr, default)
+
+    def loc(self, attr: str | None = None) -> Location:
+        """The position of ``attr`` where the source has it, else the resource's."""
+        if attr is None:
+            return self.location
+        return self.attr_locations.get(attr, self.location)
+
+    @property
+    def label(self) -> str:
+        """``AKS cluster 'aks-east'`` — how messages name this resource."""
+        return f"{KIND_LABELS[self.kind]} '{self.name}'"
+
+    def __repr__(self) -> str:
+        return f"Resource({self.kind.value}, {self.key!r}, region={self.region!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class ParseError:
+    """A file that could not be read as the format its name says (rule BCDR001)."""
+
+    message: str
+    location: Location

@@ -1,0 +1,38 @@
+"""Machine-readable report. The structure is documented in docs/json-format.md and versioned."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from bcdr_lint.reporters import Report, location_dict
+
+SCHEMA_VERSION = 1
+
+
+def render(report: Report) -> str:
+    names = {r.id: r.name for r in report.rules}
+    levels = Counter(f.level for f in report.findings)
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "bcdr-lint", "version": report.tool_version},
+        "summary": {
+            "files": len(report.files),
+            "resources": report.resource_count,
+            "findings": len(report.findings),
+            "by_level": {lvl: levels.get(lvl, 0) for lvl in ("error", "warning", "note")},
+        },
+        "findings": [
+            {
+                "rule_id": f.rule_id,
+                "rule_name": names.get(f.rule_id, ""),
+                "level": f.level,
+                "message": f.text,
+                "location": location_dict(f.location),
+                "related": [{"message": r.message, "location": location_dict(r.location)} for r in f.related],
+                "fingerprint": f.fingerprint,
+            }
+            for f in report.findings
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"

@@ -1,0 +1,91 @@
+"""What a rule is, and the helpers rules use to report findings."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from bcdr_lint.findings import Finding, Related
+from bcdr_lint.model import Location, Model, Resource, Unresolved
+
+Check = Callable[[Model], Iterable[Finding]]
+
+UNRESOLVED_ID = "BCDR002"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Metadata and logic of one rule. ``doc`` (Markdown) is the rule module's docstring."""
+
+    id: str
+    name: str
+    level: str
+    summary: str
+    help_uri: str
+    tags: tuple[str, ...]
+    doc: str
+    check: Check
+
+    def at(
+        self,
+        resource: Resource,
+        message: str,
+        attr: str | None = None,
+        related: Iterable[Related] = (),
+        location: Location | None = None,
+    ) -> Finding:
+        """A finding of this rule at ``resource`` (at its property ``attr`` where located)."""
+        return Finding(
+            rule_id=self.id,
+            level=self.level,
+            message=message,
+            location=location or resource.loc(attr),
+            related=tuple(related),
+            identity=f"{resource.key}|{attr or ''}",
+        )
+
+    def unresolved(self, resource: Resource, attr: str, value: Unresolved, what: str | None = None) -> Finding:
+        """BCDR002: this rule needed ``attr`` of ``resource`` and it cannot be known statically."""
+        detail = f" ({value.reason})" if value.reason else ""
+        return Finding(
+            rule_id=UNRESOLVED_ID,
+            level="note",
+            message=f"{resource.label}: {what or attr.replace('_', ' ')} is unresolved: `{value.expression}`{detail}",
+            location=value.location or resource.loc(attr),
+            identity=f"{resource.key}|{attr}|{value.expression}",
+            needed_by=(self.id,),
+        )
+
+    @property
+    def summary_line(self) -> str:
+        return self.summary
+
+
+def rule(*, id: str, name: str, level: str, summary: str, help_uri: str, tags: tuple[str, ...] = ()) -> Callable[[Check], Rule]:
+    """Decorate a rule's ``check`` function; its module docstring becomes the documentation."""
+
+    def wrap(check: Check) -> Rule:
+        module = sys.modules[check.__module__]
+        return Rule(
+            id=id,
+            name=name,
+            level=level,
+            summary=summary,
+            help_uri=help_uri,
+            tags=tags,
+            doc=(module.__doc__ or "").strip(),
+            check=check,
+        )
+
+    return wrap
+
+
+def related(resource: Resource, message: str | None = None, attr: str | None = None) -> Related:
+    return Related(resource.loc(attr), message or resource.label)
+
+
+def iter_regions(resources: Iterable[Resource]) -> Iterator[tuple[Resource, str]]:
+    for resource in resources:
+        if isinstance(resource.region, str):
+            yield resource, resource.region

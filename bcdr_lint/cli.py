@@ -78,7 +78,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
 
             click.echo(summary(report), err=True)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=use_color)  # click strips ANSI off a terminal unless told
     failing = any(LEVEL_RANK[f.level] >= LEVEL_RANK["warning"] for f in result.findings)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 

@@ -98,11 +98,12 @@ def _unique_keys(resources: list[Resource]) -> list[Resource]:
 
 def run_rules(model: Model, rules: list[Rule], select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Finding]:
     enabled_ids = {r.id for r in rules}
-    wants_unresolved = UNRESOLVED_ID in enabled_ids
+    to_run = [r for r in rules if r.id != UNRESOLVED_ID]
+    if not to_run and UNRESOLVED_ID in enabled_ids:
+        # `--select BCDR002` alone: every rule runs, and only what they could not resolve is kept.
+        to_run = [r for r in all_rules() if r.id != UNRESOLVED_ID]
     findings: list[Finding] = []
-    for candidate in all_rules():
-        if candidate.id not in enabled_ids and not (wants_unresolved and candidate.id != UNRESOLVED_ID):
-            continue
+    for candidate in to_run:
         try:
             findings.extend(candidate.check(model))
         except Exception as exc:  # noqa: BLE001 - a rule bug is a finding, not a crash

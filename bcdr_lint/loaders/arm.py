@@ -1,0 +1,206 @@
+"""ARM templates (JSON): the loader the engine calls for every ``.json`` file.
+
+JSON that is not a deployment template (package.json, tsconfig, parameter files for now) yields
+nothing. A template's resources are walked with their positions; expressions are evaluated
+against the template's parameters and variables (``arm_eval``); the resource types bcdr-lint
+models are built by ``arm_resources``, every other type yields nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+from bcdr_lint.loaders.arm_eval import Scope, supplied_parameters
+from bcdr_lint.loaders.arm_resources import BUILDERS, Decl, Parent, located
+from bcdr_lint.loaders.base import LineIndex, LoadResult, UnreadableFile, read_text
+from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, JScalar, scan, strip_jsonc
+from bcdr_lint.model import Location, ParseError, Resource, Unresolved
+
+DEPLOYMENT = "microsoft.resources/deployments"
+
+
+def load_file(path: str) -> LoadResult:
+    try:
+        text = read_text(path)
+    except UnreadableFile as exc:
+        return LoadResult(errors=[exc.error])
+    if not text.strip():
+        return LoadResult()  # an empty placeholder file declares nothing
+    parsed = _parse(path, text)
+    if isinstance(parsed, ParseError):
+        return LoadResult(errors=[parsed])
+    data, text = parsed
+    if not is_template(data):
+        return LoadResult()
+    root = scan(text)
+    assert isinstance(root, JObject)
+    lines = LineIndex(text)
+
+    def locate(start: int, end: int) -> Location:
+        return lines.location(path, start, end)
+
+    scope = Scope.of_template(root, path, locate)
+    walker = _Walker(scope)
+    resources = list(walker.template(root, scope, f"arm:{path}:", None))
+    return LoadResult(resources=resources, errors=walker.errors)
+
+
+def _parse(path: str, text: str) -> tuple[Any, str] | ParseError:
+    """The data and the text positions refer to (comments blanked out), or the syntax error."""
+    try:
+        return json.loads(text), text
+    except json.JSONDecodeError:
+        pass
+    except RecursionError:
+        return ParseError("invalid JSON: nested too deeply", Location(path, 1, 1))
+    cleaned = strip_jsonc(text)
+    try:
+        return json.loads(cleaned), cleaned
+    except json.JSONDecodeError as exc:
+        return ParseError(f"invalid JSON: {exc.msg}", Location(path, exc.lineno, exc.colno))
+    except RecursionError:
+        return ParseError("invalid JSON: nested too deeply", Location(path, 1, 1))
+
+
+def _get(data: dict[str, Any], key: str) -> Any:
+    if key in data:
+        return data[key]
+    lowered = key.lower()
+    return next((v for k, v in data.items() if k.lower() == lowered), None)
+
+
+def is_template(data: Any) -> bool:
+    """A deployment template (by ``$schema``, or by resources that have type and apiVersion)."""
+    if not isinstance(data, dict):
+        return False
+    schema = _get(data, "$schema")
+    if isinstance(schema, str):
+        lowered = schema.lower()
+        if "deploymentparameters" in lowered:
+            return False
+        if "deploymenttemplate" in lowered:
+            return True
+    resources = _get(data, "resources")
+    if isinstance(resources, dict):
+        resources = list(resources.values())
+    return (
+        isinstance(resources, list)
+        and bool(resources)
+        and all(isinstance(r, dict) and "type" in r and "apiVersion" in r for r in resources)
+    )
+
+
+class _Walker:
+    """Walks one file's templates and collects the problems found on the way."""
+
+    def __init__(self, root_scope: Scope) -> None:
+        self._problems: list[ParseError] = []
+        self._scopes: list[Scope] = [root_scope]
+
+    @property
+    def errors(self) -> list[ParseError]:
+        return [*self._problems, *(error for scope in self._scopes for error in scope.errors)]
+
+    def template(self, template: JObject, scope: Scope, prefix: str, group: str | Unresolved | None) -> Iterator[Resource]:
+        resources = template.get("resources")
+        items: list[JNode]
+        if isinstance(resources, JArray):
+            items = resources.items
+        elif isinstance(resources, JObject):  # languageVersion 2.0: keyed by symbolic name
+            items = [m.node for m in resources.members.values()]
+        else:
+            return
+        for item in items:
+            if isinstance(item, JObject):
+                yield from self.resource(item, scope, prefix, group, None)
+
+    def resource(self, node: JObject, scope: Scope, prefix: str, group: str | Unresolved | None, parent: Parent | None) -> Iterator[Resource]:
+        if _get(node.value, "existing") is True:
+            return  # a reference to a resource deployed elsewhere, not a declaration
+        written_type = _get(node.value, "type")
+        written_name = _get(node.value, "name")
+        if not isinstance(written_type, str) or not isinstance(written_name, str):
+            self._problems.append(ParseError(
+                "ARM resource without a string 'type' and 'name'", scope.locate(node.start, node.end)
+            ))
+            return
+        condition = node.member("condition")
+        if condition is not None and scope.value(condition.node) is False:
+            return  # statically never deployed; an unknown condition keeps the resource
+        relative = parent is not None and "/" not in written_type
+        full_type = f"{parent.source_type}/{written_type}" if relative and parent else written_type
+        name = self._name(node, scope)
+        names = _names(name, parent.names if relative and parent else ())
+        decl = Decl(node, full_type, f"{prefix}{written_type}/{written_name}", _full_name(name, names),
+                    names, parent, group, scope)
+        azure_type = full_type.lower()
+        builder = BUILDERS.get(azure_type)
+        if builder is not None:
+            yield from builder(decl, _inline_child)
+        if azure_type == DEPLOYMENT:
+            yield from self.deployment(decl)
+        children = node.get("resources")
+        if isinstance(children, JArray):
+            me = Parent(decl.key, azure_type, full_type, names)
+            for child in children.items:
+                if isinstance(child, JObject):
+                    yield from self.resource(child, scope, decl.key + "/", group, me)
+
+    def _name(self, node: JObject, scope: Scope) -> str | Unresolved:
+        member = node.member("name")
+        assert member is not None
+        value = located(scope, member, scope.value(member.node))
+        if isinstance(value, (str, Unresolved)):
+            return value
+        return Unresolved(str(value), "a resource name must be a string", scope.locate(member.start, member.end))
+
+    def deployment(self, decl: Decl) -> Iterator[Resource]:
+        """A nested deployment's inline template; a ``templateLink`` is not followed (yet)."""
+        props = decl.node.get("properties")
+        template = props.get("template") if isinstance(props, JObject) else None
+        if not isinstance(props, JObject) or not isinstance(template, JObject):
+            return
+        outer = decl.scope
+        group = decl.resource_group
+        group_member = decl.node.member("resourceGroup")
+        if group_member is not None:
+            group = located(outer, group_member, outer.value(group_member.node))
+        options = props.get("expressionEvaluationOptions")
+        inner_scope = isinstance(options, JObject) and str(options.value.get("scope", "")).lower() == "inner"
+        if inner_scope:
+            # Values handed to an inner-scope template are evaluated where they are written.
+            supplied = supplied_parameters(outer.value(props.get("parameters")))
+            scope = Scope.of_template(template, outer.path, outer.locate, supplied)
+            self._scopes.append(scope)
+        else:
+            # ARM's default (outer) scope: the nested template sees the parent's parameters.
+            scope = outer
+        yield from self.template(template, scope, decl.key + "/", group)
+
+
+def _names(name: str | Unresolved, parent_names: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    if isinstance(name, Unresolved) or parent_names is None:
+        return None
+    own = tuple(part for part in name.split("/") if part)
+    return (*parent_names, *own) if own else None
+
+
+def _full_name(name: str | Unresolved, names: tuple[str, ...] | None) -> str | Unresolved:
+    return "/".join(names) if names else name
+
+
+def _inline_child(node: JObject, owner: Decl, parent: Parent, segment: str) -> Decl:
+    """A child declared inside its parent's properties (``agentPoolProfiles``, ``subnets``)."""
+    scope = owner.scope
+    member = node.member("name")
+    written = member.node.value if member is not None and isinstance(member.node, JScalar) else None
+    if member is None:
+        name: str | Unresolved = Unresolved("(no name)", f"an inline {segment} entry has no name", scope.locate(node.start, node.end))
+    else:
+        value = located(scope, member, scope.value(member.node))
+        name = value if isinstance(value, (str, Unresolved)) else Unresolved(str(value), "a name must be a string")
+    names = _names(name, parent.names)
+    key = f"{owner.key}/{segment}/{written if isinstance(written, str) else '?'}"
+    source_type = f"{owner.source_type}/{segment}"
+    return Decl(node, source_type, key, _full_name(name, names), names, parent, owner.resource_group, scope)

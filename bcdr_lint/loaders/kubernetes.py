@@ -1,0 +1,415 @@
+"""Kubernetes manifests (``.yaml``/``.yml``) -> workloads, claims, volumes, storage classes and
+Velero backups.
+
+libyaml composes each document into a node tree that carries positions; PyYAML's safe
+constructor turns the tree into plain values (YAML 1.1 scalars, anchors, merge keys), and a
+property's position is found on the same tree by the path its value was read from. YAML that is
+not Kubernetes (compose files, workflows, Helm values) yields nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bcdr_lint.loaders.base import LineIndex, LoadResult, UnreadableFile, read_text
+from bcdr_lint.model import Kind, Location, ParseError, Resource, Unresolved, lower_or_none
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+Path = tuple[str | int, ...]
+
+# kind -> (API groups it is served from, path of the pod template). A CRD may reuse a core
+# kind name in its own group (Volcano's batch.volcano.sh Job), so the group is checked too.
+_WORKLOADS: dict[str, tuple[frozenset[str], Path]] = {
+    "Deployment": (frozenset({"apps", "extensions"}), ("spec", "template")),
+    "StatefulSet": (frozenset({"apps"}), ("spec", "template")),
+    "DaemonSet": (frozenset({"apps", "extensions"}), ("spec", "template")),
+    "ReplicaSet": (frozenset({"apps", "extensions"}), ("spec", "template")),
+    "ReplicationController": (frozenset({""}), ("spec", "template")),
+    "Job": (frozenset({"batch"}), ("spec", "template")),
+    "CronJob": (frozenset({"batch"}), ("spec", "jobTemplate", "spec", "template")),
+    "Pod": (frozenset({""}), ()),
+}
+_LEGACY_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
+_SKU_PARAMETERS = ("skuname", "storageaccounttype")
+# PersistentVolume spec keys that are not the volume source.
+_PV_SPEC_KEYS = frozenset({
+    "accessModes", "capacity", "claimRef", "mountOptions", "nodeAffinity",
+    "persistentVolumeReclaimPolicy", "storageClassName", "volumeMode", "volumeAttributesClassName",
+})
+# envsubst, kustomize vars and Go/Helm templates left in a manifest are filled in at deploy time.
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\{\{.*?\}\}|^\$[A-Za-z_]\w*$")
+
+
+class _Constructor(SafeConstructor):
+    """Safe construction as the Kubernetes API reads YAML.
+
+    Timestamps stay text (the API is JSON, so ``2024-02-30`` must not fail the file), and tags
+    of other tools (``!Ref``, ``!reference``, ``!vault``) are read as the plain value they tag:
+    such files are not Kubernetes, and must not be reported as broken.
+    """
+
+    def construct_tagged(self, node: Node) -> Any:
+        if isinstance(node, ScalarNode):
+            return self.construct_scalar(node)
+        if isinstance(node, SequenceNode):
+            return self.construct_sequence(node, deep=True)
+        return self.construct_mapping(node, deep=True)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_scalar)
+_Constructor.add_constructor(None, _Constructor.construct_tagged)
+
+
+def load_file(path: str) -> LoadResult:
+    result = LoadResult()
+    try:
+        text = read_text(path)
+    except UnreadableFile as exc:
+        result.errors.append(exc.error)
+        return result
+    try:
+        for node in yaml.compose_all(text, Loader=_LOADER):
+            result.extend(_document(path, node))
+    except yaml.YAMLError as exc:
+        # Documents after a syntax error cannot be trusted; those before it were complete.
+        result.errors.append(_syntax_error(path, text, exc))
+    except RecursionError:
+        result.errors.append(ParseError("YAML nesting is too deep to read", Location(path, 1, 1)))
+    return result
+
+
+def _syntax_error(path: str, text: str, exc: yaml.YAMLError) -> ParseError:
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, col = LineIndex(text).line_col(exc.position)
+        return ParseError(f"YAML syntax error: {exc.reason} (#x{exc.character:04x})", Location(path, line, col))
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    if mark is None:
+        return ParseError(message, Location(path, 1, 1))
+    return ParseError(message, Location(path, mark.line + 1, mark.column + 1))
+
+
+def _document(path: str, node: Node | None) -> LoadResult:
+    result = LoadResult()
+    if not isinstance(node, MappingNode):
+        return result
+    try:
+        value = _Constructor().construct_document(node)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        mark = getattr(exc, "problem_mark", None) or node.start_mark
+        problem = getattr(exc, "problem", None) or str(exc)
+        result.errors.append(ParseError(f"YAML value error: {problem}", Location(path, mark.line + 1, mark.column + 1)))
+        return result
+    obj = _Object(path, node, value, result.errors)
+    if not _is_kubernetes(value):
+        return result
+    if value["kind"] == "List":
+        for index, item in enumerate(obj.sequence("items")):
+            item_node = _find(node, ("items", index))[1]
+            if _is_kubernetes(item) and item_node is not None:
+                result.resources.extend(_resources(_Object(path, item_node, item, result.errors)))
+        return result
+    result.resources.extend(_resources(obj))
+    return result
+
+
+def _is_kubernetes(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("apiVersion"), str) and isinstance(value.get("kind"), str)
+
+
+@dataclass(frozen=True)
+class _Object:
+    """One Kubernetes object: its plain value and the node tree its positions come from."""
+
+    path: str
+    node: Node
+    value: dict
+    errors: list[ParseError]
+
+    @property
+    def kind(self) -> str:
+        return self.value["kind"]
+
+    @property
+    def group(self) -> str:
+        api_version: str = self.value["apiVersion"]
+        return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+
+    def get(self, *keys: str | int) -> Any:
+        current: Any = self.value
+        for key in keys:
+            if isinstance(key, int) and isinstance(current, list) and 0 <= key < len(current):
+                current = current[key]
+            elif isinstance(key, str) and isinstance(current, dict):
+                current = current.get(key)
+            else:
+                return None
+        return current
+
+    def mapping(self, *keys: str | int) -> dict:
+        return self._shaped(keys, dict, "a mapping")
+
+    def sequence(self, *keys: str | int) -> list:
+        return self._shaped(keys, list, "a list")
+
+    def _shaped(self, keys: Path, wanted: type, what: str) -> Any:
+        found = self.get(*keys)
+        if found is None:
+            return wanted()
+        if not isinstance(found, wanted):
+            # The API server would reject it; say so rather than silently read less.
+            dotted = ".".join(f"[{k}]" if isinstance(k, int) else k for k in keys).replace(".[", "[")
+            self.errors.append(ParseError(
+                f"{self.kind}: `{dotted}` must be {what}, not {_type_name(found)}",
+                self.loc(*keys) or self.location,
+            ))
+            return wanted()
+        return found
+
+    def loc(self, *keys: str | int) -> Location | None:
+        key_node, value_node = _find(self.node, keys)
+        if value_node is None:
+            return None
+        start = (key_node or value_node).start_mark
+        if isinstance(value_node, ScalarNode):
+            end = value_node.end_mark
+        elif key_node is not None:
+            end = key_node.end_mark
+        else:
+            end = start
+        return Location(self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+    @property
+    def location(self) -> Location:
+        mark = self.node.start_mark
+        return Location(self.path, mark.line + 1, mark.column + 1)
+
+    def text(self, *keys: str | int) -> str | Unresolved | None:
+        """A scalar as text; a deploy-time placeholder is Unresolved."""
+        found = self.get(*keys)
+        if found is None or isinstance(found, (dict, list)):
+            return None
+        text = found if isinstance(found, str) else _scalar_text(found)
+        if _PLACEHOLDER.search(text):
+            return Unresolved(text, "a template placeholder, filled in when the manifest is rendered", self.loc(*keys))
+        return text
+
+
+def _find(node: Node, keys: Path) -> tuple[Node | None, Node | None]:
+    """(key node, value node) at ``keys`` below ``node``; the last duplicate key wins, as in the value."""
+    key_node: Node | None = None
+    current: Node | None = node
+    for key in keys:
+        if isinstance(key, int):
+            if not isinstance(current, SequenceNode) or not 0 <= key < len(current.value):
+                return None, None
+            key_node, current = None, current.value[key]
+            continue
+        if not isinstance(current, MappingNode):
+            return None, None
+        found = None
+        for k, v in current.value:
+            if isinstance(k, ScalarNode) and k.tag == _STR_TAG and k.value == key:
+                found = (k, v)
+        if found is None:
+            return None, None
+        key_node, current = found
+    return key_node, current
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"the scalar `{_scalar_text(value)}`"
+
+
+def _resources(obj: _Object) -> Iterator[Resource]:
+    kind, group = obj.kind, obj.group
+    if kind in _WORKLOADS and group in _WORKLOADS[kind][0]:
+        yield _workload(obj, _WORKLOADS[kind][1])
+    elif group == "" and kind == "PersistentVolumeClaim":
+        yield _claim(obj)
+    elif group == "" and kind == "PersistentVolume":
+        yield _volume(obj)
+    elif group == "storage.k8s.io" and kind == "StorageClass":
+        yield _storage_class(obj)
+    elif group == "velero.io" and kind in ("Schedule", "Backup"):
+        yield _velero(obj)
+
+
+def _resource(obj: _Object, kind: Kind, attrs: dict, locations: dict[str, Location | None]) -> Resource:
+    name = obj.text("metadata", "name")
+    name_keys: Path = ("metadata", "name")
+    if name is None:
+        name, name_keys = obj.text("metadata", "generateName"), ("metadata", "generateName")
+    if name is None:
+        name = "(unnamed)"
+    namespace = obj.text("metadata", "namespace") if kind not in (Kind.PV, Kind.STORAGE_CLASS) else None
+    if kind not in (Kind.PV, Kind.STORAGE_CLASS):
+        attrs = {"namespace": namespace, **attrs}
+    found = {"name": obj.loc(*name_keys), "namespace": obj.loc("metadata", "namespace"), **locations}
+    return Resource(
+        kind=kind,
+        key=f"k8s:{obj.path}:{obj.kind}/{namespace or ''}/{name}",
+        name=name,
+        location=obj.location,
+        source_type=f"{obj.value['apiVersion']}/{obj.kind}",
+        attrs=attrs,
+        attr_locations={k: v for k, v in found.items() if v is not None},
+    )
+
+
+def _string_map(obj: _Object, *keys: str | int) -> dict[str, Any]:
+    return {str(k): v for k, v in obj.mapping(*keys).items()}
+
+
+def _workload(obj: _Object, template: Path) -> Resource:
+    pod_spec = (*template, "spec") if template else ("spec",)
+    locations: dict[str, Location | None] = {}
+    images: list[str] = []
+    for group in ("containers", "initContainers"):
+        for index, container in enumerate(obj.sequence(*pod_spec, group)):
+            image = container.get("image") if isinstance(container, dict) else None
+            if isinstance(image, str) and image.strip():
+                locations[f"images[{len(images)}]"] = obj.loc(*pod_spec, group, index, "image")
+                images.append(image.strip())
+    locations["images"] = locations.get("images[0]")
+
+    volumes = []
+    for index, volume in enumerate(obj.sequence(*pod_spec, "volumes")):
+        if not isinstance(volume, dict):
+            continue
+        source = next((str(k) for k in volume if k != "name"), None)
+        claim = obj.text(*pod_spec, "volumes", index, "persistentVolumeClaim", "claimName")
+        volumes.append({"name": volume.get("name"), "type": source, "claim_name": claim})
+        locations[f"volumes[{index}]"] = obj.loc(*pod_spec, "volumes", index)
+
+    templates = []
+    if obj.kind == "StatefulSet":
+        for index, claim in enumerate(obj.sequence("spec", "volumeClaimTemplates")):
+            if not isinstance(claim, dict):
+                continue
+            item = _Object(obj.path, _find(obj.node, ("spec", "volumeClaimTemplates", index))[1] or obj.node,
+                           claim, obj.errors)
+            storage_class, class_location = _claim_storage_class(item)
+            templates.append({
+                "name": item.text("metadata", "name"),
+                "storage_class": storage_class,
+                "annotations": _string_map(item, "metadata", "annotations"),
+            })
+            locations[f"claim_templates[{index}]"] = item.location
+            locations[f"claim_templates[{index}].storage_class"] = class_location
+
+    # The replication-plan annotation may sit on the object or on its pod template: one
+    # attribute, the object's own value winning.
+    annotations = {**_string_map(obj, *template, "metadata", "annotations"), **_string_map(obj, "metadata", "annotations")}
+    labels = {**_string_map(obj, *template, "metadata", "labels"), **_string_map(obj, "metadata", "labels")}
+    locations["annotations"] = obj.loc("metadata", "annotations") or obj.loc(*template, "metadata", "annotations")
+    attrs: dict[str, Any] = {
+        "workload_kind": obj.kind,
+        "images": images,
+        "volumes": volumes,
+        "claim_templates": templates,
+        "annotations": annotations,
+        "labels": labels,
+    }
+    replicas = obj.get("spec", "replicas") if template else None
+    if replicas is not None:
+        attrs["replicas"] = replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else obj.text("spec", "replicas")
+        locations["replicas"] = obj.loc("spec", "replicas")
+    return _resource(obj, Kind.WORKLOAD, attrs, locations)
+
+
+def _claim_storage_class(obj: _Object) -> tuple[str | Unresolved | None, Location | None]:
+    """``spec.storageClassName``, or the beta annotation that older manifests still use."""
+    if obj.get("spec", "storageClassName") is not None:
+        return obj.text("spec", "storageClassName"), obj.loc("spec", "storageClassName")
+    if obj.get("metadata", "annotations", _LEGACY_CLASS_ANNOTATION) is not None:
+        return (obj.text("metadata", "annotations", _LEGACY_CLASS_ANNOTATION),
+                obj.loc("metadata", "annotations", _LEGACY_CLASS_ANNOTATION))
+    return None, None
+
+
+def _claim(obj: _Object) -> Resource:
+    storage_class, class_location = _claim_storage_class(obj)
+    attrs = {
+        "storage_class": storage_class,
+        "volume_name": obj.text("spec", "volumeName"),
+        "annotations": _string_map(obj, "metadata", "annotations"),
+    }
+    locations = {
+        "storage_class": class_location,
+        "volume_name": obj.loc("spec", "volumeName"),
+        "annotations": obj.loc("metadata", "annotations"),
+    }
+    return _resource(obj, Kind.PVC, attrs, locations)
+
+
+def _volume(obj: _Object) -> Resource:
+    source = next((str(k) for k in obj.mapping("spec") if k not in _PV_SPEC_KEYS), None)
+    claim_ref = None
+    if obj.get("spec", "claimRef", "name") is not None:
+        claim_ref = f"{obj.text('spec', 'claimRef', 'namespace') or ''}/{obj.text('spec', 'claimRef', 'name')}"
+    attrs = {
+        "storage_class": obj.text("spec", "storageClassName"),
+        "source": source,
+        "driver": obj.text("spec", "csi", "driver"),
+        "claim_ref": claim_ref,
+    }
+    locations = {
+        "storage_class": obj.loc("spec", "storageClassName"),
+        "source": obj.loc("spec", source) if source else None,
+        "claim_ref": obj.loc("spec", "claimRef"),
+    }
+    return _resource(obj, Kind.PV, attrs, locations)
+
+
+def _storage_class(obj: _Object) -> Resource:
+    written = {str(k): k for k in obj.mapping("parameters")}
+    parameters = {key.lower(): obj.text("parameters", raw) for key, raw in written.items()}
+    sku_key = next((written[k] for k in written if k.lower() in _SKU_PARAMETERS), None)
+    provisioner = obj.text("provisioner")
+    attrs = {
+        "provisioner": provisioner,
+        "parameters": parameters,
+        "sku": lower_or_none(obj.text("parameters", sku_key)) if sku_key is not None else None,
+    }
+    locations = {
+        "provisioner": obj.loc("provisioner"),
+        "sku": obj.loc("parameters", sku_key) if sku_key is not None else None,
+    }
+    return _resource(obj, Kind.STORAGE_CLASS, attrs, locations)
+
+
+def _velero(obj: _Object) -> Resource:
+    spec: Path = ("spec", "template") if obj.kind == "Schedule" else ("spec",)
+    included = [_scalar_text(v) for v in obj.sequence(*spec, "includedNamespaces") if v is not None]
+    excluded = [_scalar_text(v) for v in obj.sequence(*spec, "excludedNamespaces") if v is not None]
+    attrs = {
+        # Velero backs up every namespace when the list is absent, empty or holds "*".
+        "included_namespaces": None if not included or "*" in included else included,
+        "excluded_namespaces": excluded,
+    }
+    locations = {
+        "included_namespaces": obj.loc(*spec, "includedNamespaces"),
+        "excluded_namespaces": obj.loc(*spec, "excludedNamespaces"),
+    }
+    kind = Kind.VELERO_SCHEDULE if obj.kind == "Schedule" else Kind.VELERO_BACKUP
+    return _resource(obj, kind, attrs, locations)

@@ -1,0 +1,408 @@
+"""Static evaluation of Terraform expressions over the Lark tree of one module (folder).
+
+Every argument is evaluated at most once (memoized by argument), so references between
+resources, locals and variables cost a dictionary lookup, never a re-walk.
+
+Inside the evaluator an ``Unresolved`` names its *cause* (``var.location``, "variable has no
+default"); ``at_argument`` re-states it at the argument that uses it, with that argument's
+source text and location, so a finding shows both what was written and why it is unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from lark import Token, Tree
+
+from bcdr_lint.loaders import terraform_literals as literals
+from bcdr_lint.loaders.terraform_hcl import Argument, Block, Node, SourceFile, flatten, node_name, significant, unwrap
+from bcdr_lint.loaders.terraform_types import DATA_IDENTITIES, IDENTITIES, IdentitySpec, resource_key
+from bcdr_lint.model import Location, Ref, Unresolved
+from bcdr_lint.model.azure_id import ref_from_azure_id
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()  # the argument is not written in the block
+_IN_PROGRESS = object()
+
+# Reference roots that need an instantiated module, an expanded count/for_each or a run.
+_RUNTIME_ROOTS = {
+    "module": "module outputs are not evaluated (modules are not instantiated yet)",
+    "each": "for_each is not expanded yet",
+    "count": "count is not expanded yet",
+    "path": "depends on where Terraform runs",
+    "terraform": "depends on the Terraform workspace",
+    "self": "known only inside provisioners",
+}
+
+
+@dataclass
+class ModuleScope:
+    """Everything one folder declares, by name. ``resources``/``data`` keyed ``type.name``."""
+
+    folder: str
+    variables: dict[str, Block] = field(default_factory=dict)
+    locals: dict[str, Argument] = field(default_factory=dict)
+    resources: dict[str, Block] = field(default_factory=dict)
+    data: dict[str, Block] = field(default_factory=dict)
+
+
+Identity = tuple[str | None, tuple[str, ...], str | None]
+Env = Mapping[str, Any] | None
+
+
+class Evaluator:
+    def __init__(self, scope: ModuleScope) -> None:
+        self.scope = scope
+        # Keyed by the objects themselves (identity hashing), never by id(): blocks made for
+        # dynamic content are short-lived and a recycled id would return another's value.
+        self._values: dict[Argument, Any] = {}
+        self._identities: dict[Block, Identity] = {}
+        self._resource_types = {address.split(".", 1)[0] for address in scope.resources}
+
+    # -- arguments -----------------------------------------------------------------------
+
+    def argument(self, block: Block, name: str) -> Any:
+        """The value of ``name`` in ``block`` as a resource attribute (``MISSING`` if unset)."""
+        arg = block.arguments.get(name)
+        if arg is None:
+            return MISSING
+        return at_argument(self.value_of(arg), arg)
+
+    def raw(self, block: Block, name: str) -> Any:
+        arg = block.arguments.get(name)
+        return MISSING if arg is None else self.value_of(arg)
+
+    def value_of(self, arg: Argument) -> Any:
+        key = arg
+        known = self._values.get(key, MISSING)
+        if known is _IN_PROGRESS:
+            return Unresolved(arg.text, "the value depends on itself (reference cycle)")
+        if known is not MISSING:
+            return known
+        self._values[key] = _IN_PROGRESS
+        value = self.eval(arg.expr, arg.file, arg.env)
+        self._values[key] = value
+        return value
+
+    def resource_reference(self, arg: Argument, attribute: str) -> str | None:
+        """The address ``type.name`` when ``arg`` is exactly ``type.name.<attribute>``."""
+        node = unwrap(arg.expr)
+        root, steps = flatten(node)
+        if not (isinstance(root, Tree) and root.data == "identifier"):
+            return None
+        if len(steps) != 2 or steps[0][0] != "attr" or steps[1] != ("attr", attribute):
+            return None
+        address = f"{node_name(root)}.{steps[0][1]}"
+        return address if address in self.scope.resources else None
+
+    def blocks(self, block: Block, block_type: str) -> tuple[list[Block], list[Unresolved]]:
+        """The child blocks of ``block_type``, with ``dynamic`` blocks expanded where their
+        ``for_each`` is known; each one that is not comes back as an ``Unresolved``."""
+        found = block.children(block_type)
+        unknown: list[Unresolved] = []
+        for generator in block.dynamic(block_type):
+            contents = generator.children("content")
+            items = self.argument(generator, "for_each")
+            if items is MISSING or not contents:
+                unknown.append(Unresolved(f'dynamic "{block_type}"', "dynamic block without for_each or content",
+                                          generator.location))
+                continue
+            if isinstance(items, dict):
+                pairs = list(items.items())
+            elif isinstance(items, list):
+                pairs = list(enumerate(items))
+            else:
+                unknown.append(items if isinstance(items, Unresolved) else Unresolved(
+                    generator.arguments["for_each"].text, "for_each of a dynamic block is not a list or map",
+                    generator.arguments["for_each"].location))
+                continue
+            iterator = _iterator_name(generator, block_type)
+            for key, value in pairs:
+                found.append(contents[0].bound({iterator: {"key": key, "value": value}}, block_type))
+        return found, unknown
+
+    # -- identities ------------------------------------------------------------------------
+
+    def identity(self, block: Block, *, data: bool = False) -> Identity:
+        """(azure type, names if all resolved else (), resource group) of a resource or data block."""
+        key = block
+        if key in self._identities:
+            return self._identities[key]
+        self._identities[key] = (None, (), None)  # a cycle through ids resolves to "unknown"
+        spec = (DATA_IDENTITIES if data else IDENTITIES).get(block.resource_type)
+        found = self._identity(block, spec) if spec else (None, (), None)
+        self._identities[key] = found
+        return found
+
+    def _identity(self, block: Block, spec: IdentitySpec) -> Identity:
+        names: list[str] = []
+        complete = True
+        group: str | None = None
+        if spec.parent_id_argument:
+            parent = self.raw(block, spec.parent_id_argument)
+            if isinstance(parent, str):
+                parent = ref_from_azure_id(parent)
+            if isinstance(parent, Ref):
+                group = parent.resource_group
+            if isinstance(parent, Ref) and parent.names:
+                names.extend(parent.names)
+            else:
+                complete = False
+        for name_argument in spec.name_arguments:
+            value = self.raw(block, name_argument)
+            if isinstance(value, str):
+                names.append(value)
+            else:
+                complete = False
+        own_group = self.raw(block, "resource_group_name")
+        if isinstance(own_group, str):
+            group = own_group
+        if block.resource_type == "azurerm_resource_group" and complete:
+            group = names[0]
+        return spec.azure_type, tuple(names) if complete else (), group
+
+    def ref_to(self, block: Block, address: str, text: str) -> Ref:
+        azure_type, names, group = self.identity(block)
+        return Ref(type=azure_type, names=names, resource_group=group,
+                   key=resource_key(self.scope.folder, address), text=text)
+
+    # -- expressions -----------------------------------------------------------------------
+
+    def eval(self, node: Node, file: SourceFile, env: Env = None) -> Any:
+        if isinstance(node, Token):
+            return Unresolved(str(node), "unexpected token in expression")
+        kind = node.data
+        if kind == "expr_term":
+            inner = significant(node.children)
+            # ``( expression )`` keeps its parentheses as tokens around the expression.
+            return self.eval(inner[1] if len(inner) == 3 else inner[0], file, env)
+        if kind == "string":
+            return self._string(node, file, env)
+        if kind == "int_lit" or kind == "float_lit":
+            return literals.number(str(node.children[0]))
+        if kind == "literal_value":
+            return {"true": True, "false": False, "null": None}[str(node.children[0])]
+        if kind in ("heredoc_template", "heredoc_template_trim"):
+            return literals.heredoc(str(node.children[0]), trim=kind.endswith("trim"), text=file.source(node))
+        if kind == "tuple":
+            return [self.eval(item, file, env) for item in significant(node.children) if isinstance(item, Tree)]
+        if kind == "object":
+            return self._object(node, file, env)
+        if kind in ("get_attr_expr_term", "index_expr_term", "identifier"):
+            return self._traversal(node, file, env)
+        if kind == "unary_op":
+            operator, operand = significant(node.children)
+            return literals.unary(str(operator).strip(), self.eval(operand, file, env), file.source(node))
+        if kind == "binary_op":
+            left, term = significant(node.children)[:2]
+            operator_node, right = significant(term.children)
+            operator = str(operator_node.children[0]).strip()
+            return literals.binary(operator, self.eval(left, file, env), self.eval(right, file, env), file.source(node))
+        return Unresolved(file.source(node), _UNSUPPORTED.get(kind, "expression not evaluated statically"))
+
+    def _string(self, node: Tree, file: SourceFile, env: Env) -> Any:
+        parts = [p for p in node.children if isinstance(p, Tree)]
+        if len(parts) == 1 and isinstance(parts[0].children[0], Tree) and parts[0].children[0].data == "interpolation":
+            # "${x}" alone is x itself, whatever its type (HCL keeps it unconverted).
+            return self.eval(significant(parts[0].children[0].children)[1], file, env)
+        pieces: list[str] = []
+        for part in parts:
+            content = part.children[0]
+            if isinstance(content, Token):
+                if content.type == "STRING_CHARS":
+                    pieces.append(literals.unescape(str(content)))
+                else:  # $${ and %%{ stand for a literal ${ and %{
+                    pieces.append(str(content)[1:])
+                continue
+            if content.data != "interpolation":
+                return Unresolved(file.source(node), "string template directive (%{ ... })")
+            inner = significant(content.children)[1]
+            piece = literals.template_text(self.eval(inner, file, env), file.source(inner))
+            if isinstance(piece, Unresolved):
+                return piece
+            pieces.append(piece)
+        return "".join(pieces)
+
+    def _object(self, node: Tree, file: SourceFile, env: Env) -> Any:
+        result: dict[str, Any] = {}
+        for element in node.children:
+            if not (isinstance(element, Tree) and element.data == "object_elem"):
+                continue
+            key_node, _separator, value_node = element.children
+            key = self._object_key(significant(key_node.children)[0], file, env)
+            if isinstance(key, Unresolved):
+                return key
+            result[key] = self.eval(value_node, file, env)
+        return result
+
+    def _object_key(self, node: Tree, file: SourceFile, env: Env) -> str | Unresolved:
+        if node.data == "keyword":
+            return node_name(node)
+        inner = unwrap(node)
+        if isinstance(inner, Tree) and inner.data == "identifier":
+            return node_name(inner)  # a bare word is the key itself, not a reference
+        key = self.eval(node, file, env)
+        if isinstance(key, Unresolved):
+            return key
+        return literals.template_text(key, file.source(node))
+
+    # -- references ------------------------------------------------------------------------
+
+    def _traversal(self, node: Tree, file: SourceFile, env: Env) -> Any:
+        root, steps = flatten(node)
+        text = file.source(node)
+        if not (isinstance(root, Tree) and root.data == "identifier"):
+            return self._apply(self.eval(root, file, env), steps, file, text, env)
+        name = node_name(root)
+        if env and name in env:
+            return self._apply(env[name], steps, file, text, env)
+        first = steps[0][1] if steps and steps[0][0] == "attr" else None
+        if name in _RUNTIME_ROOTS:
+            return Unresolved(text, _RUNTIME_ROOTS[name])
+        if first is None:
+            return Unresolved(text, f"unknown reference {name!r}")
+        if name == "var":
+            return self._apply(self._variable(first), steps[1:], file, text, env)
+        if name == "local":
+            arg = self.scope.locals.get(first)
+            if arg is None:
+                return Unresolved(f"local.{first}", "local value is not declared in this folder")
+            return self._apply(self.value_of(arg), steps[1:], file, text, env)
+        if name == "data":
+            return self._data(steps, file, text, env)
+        address = f"{name}.{first}"
+        block = self.scope.resources.get(address)
+        if block is not None:
+            return self._resource(block, address, steps[1:], file, text, env)
+        if name in self._resource_types or name.startswith("azurerm_"):
+            return Unresolved(text, f"no resource {address} in this folder")
+        return Unresolved(text, f"unknown reference {name!r}")
+
+    def _variable(self, name: str) -> Any:
+        # tfvars files and -var values will plug in here, before the default.
+        block = self.scope.variables.get(name)
+        if block is None:
+            return Unresolved(f"var.{name}", "variable is not declared in this folder")
+        default = block.arguments.get("default")
+        if default is None:
+            return Unresolved(f"var.{name}", "variable has no default")
+        return self.value_of(default)
+
+    def _resource(self, block: Block, address: str, steps: list, file: SourceFile, text: str, env: Env) -> Any:
+        # count/for_each: every instance is the block itself until instances are expanded.
+        if steps and steps[0][0] == "index" and _repeated(block):
+            steps = steps[1:]
+        if not steps or steps[0][0] != "attr":
+            return Unresolved(text, f"reference to the whole resource {address}")
+        attribute = steps[0][1]
+        if attribute == "id":
+            value: Any = self.ref_to(block, address, text)
+        elif attribute in block.arguments:
+            value = self.value_of(block.arguments[attribute])
+        elif block.children(attribute):
+            value = [self._block_object(child) for child in block.children(attribute)]
+        else:
+            return Unresolved(text, f"{attribute} is not set in {address}; the provider computes it at apply time")
+        return self._apply(value, steps[1:], file, text, env)
+
+    def _block_object(self, block: Block) -> dict[str, Any]:
+        value: dict[str, Any] = {name: self.value_of(arg) for name, arg in block.arguments.items()}
+        for child in block.blocks:
+            value.setdefault(child.type, []).append(self._block_object(child))
+        return value
+
+    def _data(self, steps: list, file: SourceFile, text: str, env: Env) -> Any:
+        if len(steps) < 3 or any(kind != "attr" for kind, _ in steps[:3]):
+            return Unresolved(text, "data source, read at plan time")
+        address = f"{steps[0][1]}.{steps[1][1]}"
+        block = self.scope.data.get(address)
+        if block is None:
+            return Unresolved(text, f"no data source data.{address} in this folder")
+        attribute = steps[2][1]
+        if attribute == "id":
+            azure_type, names, group = self.identity(block, data=True)
+            if azure_type is None:
+                return Unresolved(text, f"data source of type {block.resource_type} is not modelled")
+            if not names:
+                return Unresolved(text, "the data source's name is not known statically")
+            value: Any = Ref(type=azure_type, names=names, resource_group=group, text=text)
+        elif attribute in block.arguments:
+            # An argument of the data block is what the user asked for (its name, its group):
+            # known exactly, unlike what the data source reads from Azure.
+            value = self.value_of(block.arguments[attribute])
+        else:
+            return Unresolved(text, "data source, read at plan time")
+        return self._apply(value, steps[3:], file, text, env)
+
+    def _apply(self, value: Any, steps: Iterable, file: SourceFile, text: str, env: Env = None) -> Any:
+        for kind, step in steps:
+            if isinstance(value, Unresolved):
+                return value
+            if kind == "attr":
+                if isinstance(value, Mapping) and step in value:
+                    value = value[step]
+                    continue
+                return Unresolved(text, f"no attribute {step!r} in this value")
+            key = step if isinstance(step, int) else self.eval(step, file, env)
+            if isinstance(key, Unresolved):
+                return key
+            if isinstance(key, float) and key.is_integer():
+                key = int(key)
+            if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool) and 0 <= key < len(value):
+                value = value[key]
+            elif isinstance(value, Mapping) and isinstance(key, str) and key in value:
+                value = value[key]
+            else:
+                return Unresolved(text, f"index {key!r} not found in this value")
+        return value
+
+
+_UNSUPPORTED = {
+    "function_call": "function call, evaluated by Terraform",
+    "conditional": "conditional expression",
+    "for_tuple_expr": "for expression",
+    "for_object_expr": "for expression",
+    "attr_splat_expr_term": "splat expression",
+    "full_splat_expr_term": "splat expression",
+    "template_string": "string template directive",
+}
+
+
+def at_argument(value: Any, arg: Argument) -> Any:
+    """Re-state an unresolved cause at the argument that uses it (its text and location)."""
+    if isinstance(value, Unresolved):
+        text = arg.text
+        if value.expression == text:
+            return Unresolved(text, value.reason, arg.location)
+        reason = f"{value.expression}: {value.reason}" if value.reason else value.expression
+        return Unresolved(text, reason, arg.location)
+    return _locate(value, arg.location)
+
+
+def _locate(value: Any, location: Location) -> Any:
+    if isinstance(value, Unresolved):
+        return value if value.location else Unresolved(value.expression, value.reason, location)
+    if isinstance(value, list):
+        return [_locate(item, location) for item in value]
+    if isinstance(value, dict):
+        return {key: _locate(item, location) for key, item in value.items()}
+    return value
+
+
+def _iterator_name(generator: Block, block_type: str) -> str:
+    argument = generator.arguments.get("iterator")
+    if argument is not None:
+        node = unwrap(argument.expr)
+        if isinstance(node, Tree) and node.data == "identifier":
+            return node_name(node)
+    return block_type
+
+
+def _repeated(block: Block) -> bool:
+    return "count" in block.arguments or "for_each" in block.arguments

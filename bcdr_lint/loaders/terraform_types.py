@@ -1,0 +1,45 @@
+"""How azurerm resource types name the Azure resources they manage.
+
+Each entry says which arguments make up the Azure resource id, so that ``azurerm_subnet.x.id``
+and ``data.azurerm_subnet.x.id`` become references the model can follow across formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bcdr_lint.model import azure_id
+
+
+@dataclass(frozen=True)
+class IdentitySpec:
+    azure_type: str
+    # The names of the id after the provider namespace, in order (``vnet``, ``subnet``).
+    name_arguments: tuple[str, ...]
+    # An argument holding the parent's id (a node pool's cluster): its names come first.
+    parent_id_argument: str | None = None
+
+
+IDENTITIES: dict[str, IdentitySpec] = {
+    "azurerm_resource_group": IdentitySpec(azure_id.RESOURCE_GROUP, ("name",)),
+    "azurerm_kubernetes_cluster": IdentitySpec(azure_id.AKS_CLUSTER, ("name",)),
+    "azurerm_kubernetes_cluster_node_pool": IdentitySpec(
+        azure_id.AKS_AGENT_POOL, ("name",), parent_id_argument="kubernetes_cluster_id"
+    ),
+    "azurerm_container_registry": IdentitySpec(azure_id.REGISTRY, ("name",)),
+    "azurerm_virtual_network": IdentitySpec(azure_id.VIRTUAL_NETWORK, ("name",)),
+    "azurerm_subnet": IdentitySpec(azure_id.SUBNET, ("virtual_network_name", "name")),
+    "azurerm_virtual_network_peering": IdentitySpec(azure_id.VNET_PEERING, ("virtual_network_name", "name")),
+}
+
+# Data sources name their parent by name, not by id.
+DATA_IDENTITIES: dict[str, IdentitySpec] = {
+    **IDENTITIES,
+    "azurerm_kubernetes_cluster_node_pool": IdentitySpec(
+        azure_id.AKS_AGENT_POOL, ("kubernetes_cluster_name", "name")
+    ),
+}
+
+
+def resource_key(folder: str, address: str) -> str:
+    return f"tf:{folder}:{address}"

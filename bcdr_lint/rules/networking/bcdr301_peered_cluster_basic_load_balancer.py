@@ -1,0 +1,112 @@
+"""
+## What it checks
+An AKS cluster whose node pools sit in a virtual network that takes part in a VNet peering —
+on either side of it — and whose load balancer SKU is `basic`. The cluster's network is found
+through its node pools' subnets (`vnet_subnet_id` / `vnetSubnetID`); peerings are matched
+on both their local and their remote network, also when one side is declared in another file,
+format or repository (by name and resource group).
+
+## Why it matters
+Clusters in different regions talk to each other over global VNet peering. Resources behind
+a Basic load balancer cannot be reached across a global peering: the cross-region path the
+design depends on does not work, and it fails exactly when traffic shifts to the other region.
+
+## Example
+```hcl
+resource "azurerm_virtual_network_peering" "east_to_west" {
+  virtual_network_name      = azurerm_virtual_network.east.name
+  remote_virtual_network_id = azurerm_virtual_network.west.id
+}
+resource "azurerm_kubernetes_cluster" "east" {
+  default_node_pool { vnet_subnet_id = azurerm_subnet.east_aks.id }
+  network_profile { load_balancer_sku = "basic" }
+}
+```
+
+## Use instead
+```hcl
+network_profile {
+  network_plugin    = "azure"
+  load_balancer_sku = "standard"
+}
+```
+```json
+"networkProfile": { "networkPlugin": "azure", "loadBalancerSku": "standard" }
+```
+
+## References
+- https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview
+- https://learn.microsoft.com/azure/aks/operator-best-practices-multi-region
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from bcdr_lint.findings import Finding, Related
+from bcdr_lint.model import Kind, Model, Unresolved
+from bcdr_lint.rules.base import related, rule
+from bcdr_lint.rules.common import clusters, load_balancer_sku, node_pools
+from bcdr_lint.rules.networking.vnets import VnetId, peering_side, vnet_of_subnet_ref
+
+
+@rule(
+    id="BCDR301",
+    name="peered-cluster-basic-load-balancer",
+    level="error",
+    summary="A cluster in a peered VNet uses the Basic load balancer, which global VNet peering cannot reach.",
+    help_uri="https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview",
+    tags=("networking", "multi-region"),
+)
+def check(model: Model) -> Iterator[Finding]:
+    peered: list[tuple[VnetId, object]] = []
+    for peering in model.of_kind(Kind.VNET_PEERING):
+        for side in ("local_vnet", "remote_vnet"):
+            vnet = peering_side(model, peering, side)
+            if isinstance(vnet, VnetId):
+                peered.append((vnet, peering))
+    if not peered:
+        return
+    for cluster in clusters(model):
+        sku = load_balancer_sku(cluster)
+        if sku == "standard":
+            continue
+        pools = node_pools(model, cluster)
+        matches: list[Related] = []
+        unknown_subnets = []
+        for pool in pools:
+            vnet = vnet_of_subnet_ref(model, pool, "subnet")
+            if isinstance(vnet, Unresolved):
+                unknown_subnets.append((pool, vnet))
+            elif vnet is not None:
+                for other, peering in peered:
+                    if vnet.same_as(other):
+                        matches.append(related(peering, f"{peering.label} peers {other.label}"))
+        if not matches:
+            if sku == "basic":
+                for pool, value in unknown_subnets:
+                    yield RULE.unresolved(pool, "subnet", value)
+            continue
+        if isinstance(sku, Unresolved):
+            yield RULE.unresolved(cluster, "load_balancer_sku", sku, "load balancer SKU")
+            continue
+        if sku == "basic":
+            yield RULE.at(
+                cluster,
+                f"{cluster.label} is in a peered virtual network but uses the Basic load balancer, "
+                "which cannot be reached over global VNet peering; use 'standard'",
+                attr="load_balancer_sku",
+                related=_unique(matches),
+            )
+
+
+def _unique(items: list[Related]) -> list[Related]:
+    seen, out = set(), []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+RULE = check

@@ -1,0 +1,99 @@
+"""
+## What it checks
+For each Premium container registry, the regions of all AKS clusters in the model must be
+covered by the registry's home region or one of its geo-replicas — whether the replicas are
+declared inline (Terraform `georeplications` blocks) or as separate resources (ARM/Bicep
+`registries/replications`), in the same file or another. One finding per registry, naming the
+regions without a replica, with the clusters there as related locations. A registry whose home
+or replica region cannot be resolved is reported as unresolved (BCDR002), never guessed.
+
+## Why it matters
+A cluster pulls images from the registry's nearest replica. Without a replica in its region,
+every pull crosses regions, and when the registry's region fails the surviving cluster cannot
+start new pods: the failover stalls on `ImagePullBackOff` in the one region that is still up.
+
+## Example
+```hcl
+resource "azurerm_container_registry" "acr" {
+  location = "eastus2"
+  sku      = "Premium"
+  # clusters run in eastus2 and centralus, but there is no replica in centralus
+}
+```
+
+## Use instead
+```hcl
+resource "azurerm_container_registry" "acr" {
+  location = "eastus2"
+  sku      = "Premium"
+  georeplications {
+    location                = "centralus"
+    zone_redundancy_enabled = true
+  }
+}
+```
+```bicep
+resource replica 'Microsoft.ContainerRegistry/registries/replications@2023-07-01' = {
+  parent: acr
+  name: 'centralus'
+  location: 'centralus'
+}
+```
+
+## References
+- https://learn.microsoft.com/azure/container-registry/container-registry-geo-replication
+- https://learn.microsoft.com/azure/aks/operator-best-practices-multi-region
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from bcdr_lint.findings import Finding
+from bcdr_lint.model import Kind, Model, Unresolved
+from bcdr_lint.rules.base import related, rule
+from bcdr_lint.rules.common import clusters, region_of, split_by_region
+
+
+@rule(
+    id="BCDR402",
+    name="registry-missing-replica",
+    level="warning",
+    summary="A Premium registry has no replica in a region where an AKS cluster runs.",
+    help_uri="https://learn.microsoft.com/azure/container-registry/container-registry-geo-replication",
+    tags=("registry", "multi-region"),
+)
+def check(model: Model) -> Iterator[Finding]:
+    by_region, unknown_clusters = split_by_region(clusters(model))
+    for cluster, value in unknown_clusters:
+        yield RULE.unresolved(cluster, "region", value)
+    if not by_region:
+        return
+    for registry in model.of_kind(Kind.CONTAINER_REGISTRY):
+        if registry.get("sku") != "premium":
+            continue  # BCDR401 reports registries that cannot replicate at all
+        home = region_of(registry)
+        replicas = model.referrers(registry, "registry")
+        unknown = [(registry, home)] if isinstance(home, Unresolved) else []
+        unknown += [(r, region_of(r)) for r in replicas if isinstance(region_of(r), Unresolved)]
+        if unknown:
+            for resource, value in unknown:
+                yield RULE.unresolved(resource, "region", value)
+            continue
+        covered = {home, *(r.region for r in replicas)}
+        missing = sorted(set(by_region) - covered)
+        if not missing:
+            continue
+        where = "; ".join(
+            f"{region} (" + ", ".join(f"'{c.name}'" for c in by_region[region]) + ")" for region in missing
+        )
+        yield RULE.at(
+            registry,
+            f"{registry.label} (home {home}"
+            + (f", replicas in {', '.join(sorted(r.region for r in replicas))}" if replicas else ", no replicas")
+            + f") has no replica in {', '.join(missing)}, where AKS clusters run: {where}",
+            related=[related(c, f"{c.label} runs in {c.region}", "region") for region in missing for c in by_region[region]],
+        )
+
+
+RULE = check

@@ -1,0 +1,113 @@
+"""
+## What it checks
+A container or init container of a Kubernetes workload runs the image of a well-known database,
+data store or message broker: PostgreSQL (`postgres`, `bitnami/postgresql`, `postgis`,
+`timescaledb`), MySQL and MariaDB, SQL Server (`mssql/server`), MongoDB, Cassandra, CockroachDB,
+Redis and Valkey, Kafka (`kafka`, `cp-kafka`), RabbitMQ, Elasticsearch and OpenSearch, CouchDB,
+Neo4j, InfluxDB and others. The image is matched on its repository path — without registry
+host, tag and digest — by its last segment or a known suffix such as `mssql/server`; exporters
+and UIs (`postgres-exporter`, `kafka-ui`) do not match. Reported at the image.
+
+## Why it matters
+A database in the cluster takes its data and its failover with it: its disks are in the
+cluster's region, and bringing it up elsewhere needs backups restored or replication that you
+build and run. Managed Azure services replicate across regions as a feature (read replicas,
+geo-replication, multi-region writes) and fail over without the cluster.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: cart-redis
+  namespace: shop
+spec:
+  serviceName: cart-redis
+  selector: {matchLabels: {app: cart-redis}}
+  template:
+    metadata: {labels: {app: cart-redis}}
+    spec:
+      containers:
+        - name: redis
+          image: docker.io/library/redis:7.2
+```
+
+## Use instead
+Use the managed service and keep only its connection settings in the cluster, e.g. Azure Managed
+Redis (or Azure Cache for Redis) with active geo-replication:
+```yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cart-settings
+  namespace: shop
+data:
+  REDIS_HOST: cart.eastus2.redis.azure.net
+```
+If the database must stay in the cluster, replicate it to a cluster in another region and
+document that plan (see BCDR501).
+
+## References
+- https://learn.microsoft.com/azure/aks/operator-best-practices-multi-region
+- https://learn.microsoft.com/azure/architecture/reference-architectures/containers/aks-multi-region/aks-multi-cluster
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from bcdr_lint.data import DatabaseImage, database_images
+from bcdr_lint.findings import Finding
+from bcdr_lint.model import Kind, Model
+from bcdr_lint.rules.base import rule
+
+
+@rule(
+    id="BCDR502",
+    name="database-in-cluster",
+    level="warning",
+    summary="A container runs a well-known database or message broker image inside the cluster.",
+    help_uri="https://learn.microsoft.com/azure/aks/operator-best-practices-multi-region",
+    tags=("state", "multi-region"),
+)
+def check(model: Model) -> Iterator[Finding]:
+    for workload in model.of_kind(Kind.WORKLOAD):
+        for position, image in enumerate(workload.get("images") or ()):
+            known = database_image(image)
+            if known is None:
+                continue
+            yield RULE.at(
+                workload,
+                f"{workload.get('workload_kind')} '{workload.name}' runs {known.what} in the cluster (image '{image}'): "
+                f"its data and failover are tied to this cluster's region; prefer {known.managed_service}, "
+                "or replicate it to another region yourself",
+                attr=f"images[{position}]",
+            )
+
+
+def image_path(image: str) -> list[str]:
+    """``myacr.azurecr.io/team/postgres:16@sha256:...`` -> ``["team", "postgres"]`` (lower case)."""
+    reference = image.strip().split("@", 1)[0]
+    segments = reference.split("/")
+    segments[-1] = segments[-1].split(":", 1)[0]
+    first = segments[0]
+    # A first segment with a dot or a port, or "localhost", is a registry host (as Docker reads it).
+    if len(segments) > 1 and ("." in first or ":" in first or first == "localhost"):
+        segments = segments[1:]
+    return [segment.lower() for segment in segments if segment]
+
+
+def database_image(image: object) -> DatabaseImage | None:
+    """The known database or broker an image is, matching the longest listed path suffix."""
+    if not isinstance(image, str):
+        return None
+    segments = image_path(image)
+    known = database_images()
+    for length in range(len(segments), 0, -1):
+        found = known.get("/".join(segments[-length:]))
+        if found is not None:
+            return found
+    return None
+
+
+RULE = check

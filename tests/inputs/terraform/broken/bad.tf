@@ -1,0 +1,4 @@
+resource "azurerm_kubernetes_cluster" "broken" {
+  name     = "aks"
+  location = = "eastus"
+}

@@ -1,0 +1,2 @@
+resource "azurerm_container_registry" "open" {
+  name = "acr"

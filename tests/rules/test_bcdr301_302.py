@@ -1,0 +1,47 @@
+"""BCDR301 peered-cluster-basic-load-balancer and BCDR302 basic-load-balancer."""
+
+from tests.helpers import findings_for, run
+
+
+def test_peered_basic_cluster_terraform(at_root):
+    F = "fixtures/BCDR301"
+    assert findings_for([f"{F}/bad/terraform"], ["BCDR301"]) == [
+        ("BCDR301", f"{F}/bad/terraform/clusters.tf", 35),
+    ]
+    (finding,) = run([f"{F}/bad/terraform"], ["BCDR301"])
+    assert finding.level == "error"
+    # The peering is on the other side (eastus2 -> centralus): it still counts.
+    assert [(r.location.path, r.location.start_line) for r in finding.related] == [
+        (f"{F}/bad/terraform/network.tf", 30),
+    ]
+
+
+def test_peering_to_a_network_outside_the_model_arm(at_root):
+    F = "fixtures/BCDR301"
+    assert findings_for([f"{F}/bad/arm"], ["BCDR301"]) == [
+        ("BCDR301", f"{F}/bad/arm/azuredeploy.json", 55),
+    ]
+
+
+def test_standard_or_default_sku_in_peered_network_passes(at_root):
+    assert findings_for(["fixtures/BCDR301/good/terraform"], ["BCDR301"]) == []
+    assert findings_for(["fixtures/BCDR301/good/arm"], ["BCDR301"]) == []
+
+
+def test_basic_without_peering_is_only_bcdr302(at_root):
+    assert findings_for(["fixtures/BCDR302/bad/terraform"], ["BCDR301"]) == []
+
+
+def test_basic_load_balancer(at_root):
+    F = "fixtures/BCDR302"
+    assert findings_for([f"{F}/bad/terraform"], ["BCDR302"]) == [
+        ("BCDR302", f"{F}/bad/terraform/main.tf", 15),
+    ]
+    assert findings_for([f"{F}/bad/arm"], ["BCDR302"]) == [
+        ("BCDR302", f"{F}/bad/arm/azuredeploy.json", 13),
+    ]
+
+
+def test_standard_and_unset_are_fine(at_root):
+    assert findings_for(["fixtures/BCDR302/good/terraform"], ["BCDR302"]) == []
+    assert findings_for(["fixtures/BCDR302/good/arm"], ["BCDR302"]) == []

@@ -1,0 +1,301 @@
+"""The ARM template loader: resources, attributes, positions, references, and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bcdr_lint.loaders.arm import load_file
+from bcdr_lint.loaders.base import LoadResult
+from bcdr_lint.model import Kind, Location, Model, Ref, Resource, Unresolved
+
+INPUTS = "tests/inputs/arm"
+
+
+def load(name: str) -> LoadResult:
+    return load_file(f"{INPUTS}/{name}")
+
+
+def by_name(result: LoadResult) -> dict[str, Resource]:
+    return {str(r.name): r for r in result.resources}
+
+
+def summary(result: LoadResult) -> list[tuple[str, str, object, int]]:
+    return [(r.kind.value, str(r.name), r.region, r.location.start_line) for r in result.resources]
+
+
+@pytest.fixture(autouse=True)
+def _at_root(at_root):
+    return at_root
+
+
+# -- a full template: variables, parameters, inline and nested children, JSONC ---------------
+
+
+def test_full_template_yields_each_modelled_resource() -> None:
+    # aks_full.json has a `//` comment and trailing commas, as ARM allows: no error, same lines.
+    result = load("aks_full.json")
+    assert result.errors == []
+    assert [(kind, name, str(region), line) for kind, name, region, line in summary(result)] == [
+        ("virtual-network", "contoso-vnet", "eastus2", 18),
+        ("subnet", "contoso-vnet/aks", "None", 26),
+        ("vnet-peering", "contoso-vnet/to-west", "None", 29),
+        ("aks-cluster", "contoso-aks", "eastus2", 38),
+        ("aks-node-pool", "contoso-aks/system", "None", 47),
+        ("aks-node-pool", "contoso-aks/user", "None", 57),
+        ("container-registry", "reg01", "resourceGroup().location", 65),
+        ("registry-replica", "concat(variables('names').primary, '/', parameters('secondaryName'))", "centralus", 73),
+        ("registry-replica", "reg01/westus", "westus", 79),
+    ]
+
+
+def test_cluster_attributes_and_their_lines() -> None:
+    cluster = by_name(load("aks_full.json"))["contoso-aks"]
+    assert cluster.key == "arm:tests/inputs/arm/aks_full.json:Microsoft.ContainerService/managedClusters/[variables('clusterName')]"
+    assert cluster.source_type == "Microsoft.ContainerService/managedClusters"
+    assert (cluster.azure_type, cluster.azure_names) == ("microsoft.containerservice/managedclusters", ("contoso-aks",))
+    assert dict(cluster.attrs) == {"load_balancer_sku": "standard", "sku_tier": "standard"}
+    assert cluster.resource_group is None
+    assert cluster.location == Location("tests/inputs/arm/aks_full.json", 38, 5, 64, 6)
+    assert {k: v.start_line for k, v in cluster.attr_locations.items()} == {
+        "region": 42, "name": 41, "sku_tier": 43, "load_balancer_sku": 45,
+    }
+    assert cluster.loc("region") == Location("tests/inputs/arm/aks_full.json", 42, 7, 42, 47)
+
+
+def test_inline_pool_profiles_become_node_pools() -> None:
+    pool = by_name(load("aks_full.json"))["contoso-aks/system"]
+    assert pool.kind is Kind.NODE_POOL
+    assert pool.source_type == "Microsoft.ContainerService/managedClusters/agentPools"
+    assert dict(pool.attrs) == {"pool_name": "system", "mode": "system", "zones": ["1", "2", "3"], "count": 3}
+    assert {k: v.start_line for k, v in pool.attr_locations.items()} == {
+        "pool_name": 48, "name": 48, "mode": 49, "count": 50, "zones": 51, "subnet": 52,
+    }
+    assert pool.refs["subnet"] == Ref(
+        type="microsoft.network/virtualnetworks/subnets", names=("contoso-vnet", "aks"), text="variables('subnetId')"
+    )
+
+
+def test_nested_agent_pool_resource_with_unresolved_subnet() -> None:
+    pool = by_name(load("aks_full.json"))["contoso-aks/user"]
+    assert dict(pool.attrs) == {"pool_name": "user", "mode": "user", "min_count": 1, "max_count": 5}
+    subnet = pool.refs["subnet"]
+    assert subnet == Unresolved(
+        "resourceGroup().id", "the resource group is known only at deployment",
+        Location("tests/inputs/arm/aks_full.json", 61, 73, 61, 111),
+    )
+
+
+def test_unresolved_values_carry_their_expression_and_property_position() -> None:
+    resources = by_name(load("aks_full.json"))
+    registry = resources["reg01"]
+    assert registry.region == Unresolved(
+        "resourceGroup().location", "the resource group is known only at deployment",
+        Location("tests/inputs/arm/aks_full.json", 69, 7, 69, 47),
+    )
+    assert dict(registry.attrs) == {"sku": "premium", "zone_redundancy": True}
+    replica = resources["concat(variables('names').primary, '/', parameters('secondaryName'))"]
+    assert isinstance(replica.name, Unresolved)
+    assert replica.name.reason == "parameter 'secondaryName' has no default value"
+    assert replica.name.location is not None and replica.name.location.start_line == 76
+    assert replica.azure_names == ()
+    assert replica.refs["registry"] == replica.name
+
+
+def test_model_follows_cluster_pool_subnet_vnet_and_peering() -> None:
+    model = Model(load("aks_full.json").resources)
+    resources = by_name(load("aks_full.json"))
+    cluster = model.by_key(resources["contoso-aks"].key)
+    assert cluster is not None
+    pools = model.referrers(cluster, "cluster")
+    assert sorted(str(p.name) for p in pools) == ["contoso-aks/system", "contoso-aks/user"]
+    system = next(p for p in pools if p.name == "contoso-aks/system")
+    subnet = model.target(system, "subnet")
+    assert subnet is not None and subnet.name == "contoso-vnet/aks"
+    vnet = model.target(subnet, "vnet")
+    assert vnet is not None and vnet.name == "contoso-vnet"
+    peering = model.referrers(vnet, "local_vnet")
+    assert [str(p.name) for p in peering] == ["contoso-vnet/to-west"]
+    replica = next(r for r in model.of_kind(Kind.REGISTRY_REPLICA) if r.name == "reg01/westus")
+    registry = model.target(replica, "registry")
+    assert registry is not None and registry.name == "reg01"
+
+
+# -- the three spellings of child resources -------------------------------------------------
+
+
+def test_children_top_level_nested_and_inline() -> None:
+    result = load("network.json")
+    assert result.errors == []
+    assert summary(result) == [
+        ("virtual-network", "vnet-east", "eastus2", 5),
+        ("subnet", "vnet-east/aks", None, 12),
+        ("vnet-peering", "vnet-east/east-to-west", None, 18),
+        ("virtual-network", "vnet-west", "westus2", 30),
+        ("subnet", "vnet-west/aks", None, 37),
+        ("vnet-peering", "vnet-west/west-to-east", None, 43),
+        ("aks-node-pool", "aks-west/user", None, 53),
+        ("aks-cluster", "aks-west", "westus2", 64),
+        ("aks-node-pool", "aks-west/sys", None, 72),
+        ("container-registry", "contosoacr", "eastus2", 76),
+        ("registry-replica", "contosoacr/westus2", "westus2", 83),
+    ]
+    keys = [r.key for r in result.resources]
+    assert keys[1] == "arm:tests/inputs/arm/network.json:Microsoft.Network/virtualNetworks/vnet-east/subnets/aks"
+    assert keys[4] == "arm:tests/inputs/arm/network.json:Microsoft.Network/virtualNetworks/subnets/vnet-west/aks"
+    assert result.resources[1].source_type == "Microsoft.Network/virtualNetworks/subnets"
+
+
+def test_peerings_resolve_on_both_sides() -> None:
+    model = Model(load("network.json").resources)
+    east, west = (r for r in model.of_kind(Kind.VIRTUAL_NETWORK))
+    east_to_west, west_to_east = model.of_kind(Kind.VNET_PEERING)
+    assert (model.target(east_to_west, "local_vnet"), model.target(east_to_west, "remote_vnet")) == (east, west)
+    assert (model.target(west_to_east, "local_vnet"), model.target(west_to_east, "remote_vnet")) == (west, east)
+    assert west_to_east.refs["remote_vnet"].resource_group == "rg-net"
+    assert west_to_east.loc("remote_vnet").start_line == 49
+
+
+def test_pools_resolve_their_cluster_and_subnet_in_any_spelling() -> None:
+    model = Model(load("network.json").resources)
+    cluster = model.of_kind(Kind.AKS_CLUSTER)[0]
+    subnet = next(s for s in model.of_kind(Kind.SUBNET) if s.name == "vnet-west/aks")
+    pools = model.of_kind(Kind.NODE_POOL)
+    assert [model.target(p, "cluster") for p in pools] == [cluster, cluster]
+    assert [model.target(p, "subnet") for p in pools] == [subnet, subnet]
+    assert pools[0].get("zones") == ["1", "2"]  # numbers in availabilityZones read as zone names
+
+
+def test_nested_replication_refers_to_its_parent_registry() -> None:
+    model = Model(load("network.json").resources)
+    replica = model.of_kind(Kind.REGISTRY_REPLICA)[0]
+    registry = model.of_kind(Kind.CONTAINER_REGISTRY)[0]
+    assert model.target(replica, "registry") is registry
+    assert dict(replica.attrs) == {"zone_redundancy": False}
+    assert dict(registry.attrs) == {"sku": "standard"}
+
+
+# -- deployments, language version 2.0, recognition ------------------------------------------
+
+
+def test_nested_deployments_scope_parameters_and_resource_group() -> None:
+    result = load("nested_deployment.json")
+    assert result.errors == []
+    assert summary(result) == [
+        ("resource-group", "rg-dr", "centralus", 8),
+        ("aks-cluster", "aks-dr", "centralus", 37),
+        ("container-registry", "acrdr", "centralus", 60),
+    ]
+    group, cluster, registry = result.resources
+    assert group.resource_group is None
+    assert cluster.resource_group == "rg-dr"
+    assert cluster.key == (
+        "arm:tests/inputs/arm/nested_deployment.json:Microsoft.Resources/deployments/dr-stack/"
+        "Microsoft.ContainerService/managedClusters/[parameters('clusterName')]"
+    )
+    assert cluster.get("sku_tier") == Unresolved(
+        "parameters('tier')", "the subscription is known only at deployment",
+        Location("tests/inputs/arm/nested_deployment.json", 42, 40, 42, 70),
+    )
+    # Outer scope (the default): the nested template reads the parent's parameters.
+    assert registry.region == "centralus"
+    assert registry.resource_group == "rg-dr"
+
+
+def test_symbolic_resources_and_existing_references() -> None:
+    result = load("symbolic.json")
+    assert result.errors == []
+    assert summary(result) == [("container-registry", "symacr", "northeurope", 12)]
+
+
+def test_a_resources_array_without_schema_is_a_template() -> None:
+    assert summary(load("no_schema_template.json")) == [("container-registry", "plainacr", "eastus", 3)]
+
+
+@pytest.mark.parametrize("name", ["tsconfig.json", "package.json", "aks.parameters.json", "no_schema.json"])
+def test_other_json_yields_nothing(name: str) -> None:
+    result = load(name)
+    assert (result.resources, result.errors) == ([], [])
+
+
+# -- bad input -------------------------------------------------------------------------------
+
+
+def test_syntax_error_reports_line_and_column() -> None:
+    result = load("syntax_error.json")
+    assert result.resources == []
+    assert [(e.message, e.location.start_line, e.location.start_col) for e in result.errors] == [
+        ("invalid JSON: Expecting ',' delimiter", 6, 7)
+    ]
+
+
+def test_invalid_expression_is_a_parse_error_and_an_unresolved_value() -> None:
+    result = load("bad_expression.json")
+    assert [(e.message, e.location.start_line, e.location.start_col) for e in result.errors] == [
+        ("invalid ARM expression `concat('east',`: unexpected end of expression at column 15", 9, 19)
+    ]
+    registry = result.resources[0]
+    assert isinstance(registry.region, Unresolved)
+    assert registry.region.expression == "concat('east',"
+    assert registry.get("sku") == "[literal]"  # `[[` escapes a literal bracket
+
+
+def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(b'{\n  "a": "\xff"\n}\n')
+    result = load_file(str(path))
+    assert [(e.message, e.location.start_line, e.location.start_col) for e in result.errors] == [
+        ("invalid UTF-8 (byte 0xff)", 2, 9)
+    ]
+
+
+def test_comments_after_a_syntax_error_still_report_the_real_position(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text('{\n  // fine\n  "resources": [\n    {"type": "x" "name": 1}\n  ]\n}\n', encoding="utf-8")
+    error = load_file(str(path)).errors[0]
+    assert (error.message, error.location.start_line, error.location.start_col) == (
+        "invalid JSON: Expecting ',' delimiter", 4, 18
+    )
+
+
+def test_empty_file_and_missing_type_are_handled(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_text("  \n", encoding="utf-8")
+    assert load_file(str(empty)) == LoadResult()
+    untyped = tmp_path / "untyped.json"
+    untyped.write_text(
+        '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\n'
+        ' "resources": [\n  {"apiVersion": "1", "name": "x"}\n ]}\n',
+        encoding="utf-8",
+    )
+    result = load_file(str(untyped))
+    assert result.resources == []
+    assert [(e.message, e.location.start_line) for e in result.errors] == [
+        ("ARM resource without a string 'type' and 'name'", 3)
+    ]
+
+
+def test_bom_and_crlf_keep_positions(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.json"
+    text = (
+        '{\r\n "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\r\n'
+        ' "resources": [\r\n  {"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "1",\r\n'
+        '   "name": "acr", "location": "westeurope"}\r\n ]\r\n}\r\n'
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    registry = load_file(str(path)).resources[0]
+    assert registry.location.start_line == 4
+    assert registry.loc("region") == Location(str(path), 5, 19, 5, 43)
+
+
+def test_statically_false_conditions_drop_the_resource_and_copy_names_stay_unresolved() -> None:
+    result = load("conditions.json")
+    assert result.errors == []
+    maybe, looped = result.resources
+    assert (maybe.name, maybe.location.start_line) == ("maybe-deployed", 17)
+    assert looped.name == Unresolved(
+        "concat('acr', copyIndex())", "copyIndex() depends on the copy loop",
+        Location("tests/inputs/arm/conditions.json", 29, 7, 29, 45),
+    )
+    assert looped.azure_names == ()

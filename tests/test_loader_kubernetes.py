@@ -1,0 +1,363 @@
+"""The Kubernetes loader: YAML documents in, normalized resources with positions out."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bcdr_lint.loaders.kubernetes import load_file
+from bcdr_lint.model import Kind, Unresolved
+
+
+def load(tmp_path: Path, text: str, name: str = "manifest.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return load_file(str(path))
+
+
+def line_of(resource, attr: str) -> int:
+    return resource.attr_locations[attr].start_line
+
+
+DEPLOYMENT = """\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      namespace: shop
+      labels: {app: web}
+      annotations:
+        team: storefront
+    spec:
+      replicas: 3
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata:
+          labels: {tier: frontend}
+          annotations:
+            bcdr-lint.io/replication-plan: "geo-replicated share"
+        spec:
+          initContainers:
+            - name: migrate
+              image: contoso.azurecr.io/shop/migrate:1.0
+          containers:
+            - name: web
+              image: contoso.azurecr.io/shop/web:2.1
+            - name: no-image
+          volumes:
+            - name: cache
+              emptyDir: {}
+            - name: uploads
+              persistentVolumeClaim:
+                claimName: web-uploads
+            - name: host
+              hostPath: {path: /var/run}
+    """
+
+
+def test_deployment(tmp_path):
+    result = load(tmp_path, DEPLOYMENT)
+    assert result.errors == []
+    (web,) = result.resources
+    path = str(tmp_path / "manifest.yaml")
+    assert web.kind is Kind.WORKLOAD
+    assert web.key == f"k8s:{path}:Deployment/shop/web"
+    assert web.source_type == "apps/v1/Deployment"
+    assert web.name == "web" and web.region is None
+    assert web.get("workload_kind") == "Deployment"
+    assert web.get("namespace") == "shop"
+    assert web.get("replicas") == 3
+    # Containers first, then init containers.
+    assert web.get("images") == ["contoso.azurecr.io/shop/web:2.1", "contoso.azurecr.io/shop/migrate:1.0"]
+    assert web.get("volumes") == [
+        {"name": "cache", "type": "emptyDir", "claim_name": None},
+        {"name": "uploads", "type": "persistentVolumeClaim", "claim_name": "web-uploads"},
+        {"name": "host", "type": "hostPath", "claim_name": None},
+    ]
+    assert web.get("claim_templates") == []
+    # Object and pod template annotations/labels are one attribute each.
+    assert web.get("annotations") == {"team": "storefront", "bcdr-lint.io/replication-plan": "geo-replicated share"}
+    assert web.get("labels") == {"app": "web", "tier": "frontend"}
+    assert web.location.start_line == 1
+    assert {attr: line_of(web, attr) for attr in web.attr_locations} == {
+        "name": 4, "namespace": 5, "annotations": 7, "replicas": 10,
+        "images": 23, "images[0]": 23, "images[1]": 20,
+        "volumes[0]": 26, "volumes[1]": 28, "volumes[2]": 31,
+    }
+    image = web.attr_locations["images[0]"]
+    assert (image.start_col, image.end_line, image.end_col) == (11, 23, 49)  # `image:` key to the end of the value
+
+
+def test_statefulset_claim_templates_and_cronjob_pod_spec(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db, namespace: data}
+        spec:
+          template:
+            spec:
+              containers: [{name: db, image: "postgres:16"}]
+          volumeClaimTemplates:
+            - metadata:
+                name: pgdata
+                annotations: {bcdr-lint.io/replication-plan: streaming}
+              spec:
+                storageClassName: premium-zrs
+            - metadata:
+                name: wal
+                annotations: {volume.beta.kubernetes.io/storage-class: legacy}
+        ---
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: dump}
+        spec:
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  containers: [{name: dump, image: "contoso/dump:1"}]
+                  volumes: [{name: out, persistentVolumeClaim: {claimName: dumps}}]
+        """)
+    assert result.errors == []
+    db, dump = result.resources
+    assert db.get("claim_templates") == [
+        {"name": "pgdata", "storage_class": "premium-zrs", "annotations": {"bcdr-lint.io/replication-plan": "streaming"}},
+        {"name": "wal", "storage_class": "legacy", "annotations": {"volume.beta.kubernetes.io/storage-class": "legacy"}},
+    ]
+    assert line_of(db, "claim_templates[0]") == 9
+    assert line_of(db, "claim_templates[0].storage_class") == 13
+    assert line_of(db, "claim_templates[1].storage_class") == 16
+    assert "replicas" not in db.attrs
+    assert dump.get("workload_kind") == "CronJob"
+    assert dump.get("namespace") is None
+    assert dump.get("images") == ["contoso/dump:1"]
+    assert dump.get("volumes") == [{"name": "out", "type": "persistentVolumeClaim", "claim_name": "dumps"}]
+    assert line_of(dump, "volumes[0]") == 27
+
+
+def test_claims_volumes_storage_classes(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: data, namespace: app, annotations: {owner: team-a}}
+        spec:
+          storageClassName: fast
+          volumeName: pv-1
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: pv-1}
+        spec:
+          capacity: {storage: 1Gi}
+          accessModes: [ReadWriteOnce]
+          storageClassName: fast
+          csi: {driver: disk.csi.azure.com, volumeHandle: /subscriptions/s/disks/d}
+          claimRef: {namespace: app, name: data}
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: fast}
+        provisioner: disk.csi.azure.com
+        parameters:
+          cachingMode: ReadOnly
+          SKUNAME: Premium_LRS
+        """)
+    assert result.errors == []
+    claim, volume, storage_class = result.resources
+    assert (claim.kind, volume.kind, storage_class.kind) == (Kind.PVC, Kind.PV, Kind.STORAGE_CLASS)
+    assert dict(claim.attrs) == {
+        "namespace": "app", "storage_class": "fast", "volume_name": "pv-1", "annotations": {"owner": "team-a"},
+    }
+    assert line_of(claim, "storage_class") == 5
+    assert dict(volume.attrs) == {
+        "storage_class": "fast", "source": "csi", "driver": "disk.csi.azure.com", "claim_ref": "app/data",
+    }
+    assert volume.key.endswith(":PersistentVolume//pv-1")
+    assert line_of(volume, "source") == 15
+    assert storage_class.get("provisioner") == "disk.csi.azure.com"
+    assert storage_class.get("parameters") == {"cachingmode": "ReadOnly", "skuname": "Premium_LRS"}
+    assert storage_class.get("sku") == "premium_lrs"
+    assert line_of(storage_class, "sku") == 24
+
+
+@pytest.mark.parametrize(
+    ("spec", "included", "excluded"),
+    [
+        ("{}", None, []),
+        ("{includedNamespaces: []}", None, []),
+        ("{includedNamespaces: ['*'], excludedNamespaces: [kube-system]}", None, ["kube-system"]),
+        ("{includedNamespaces: [orders, team-*]}", ["orders", "team-*"], []),
+    ],
+)
+def test_velero_namespaces(tmp_path, spec, included, excluded):
+    result = load(tmp_path, f"""\
+        apiVersion: velero.io/v1
+        kind: Schedule
+        metadata: {{name: nightly, namespace: velero}}
+        spec:
+          schedule: "0 1 * * *"
+          template: {spec}
+        ---
+        apiVersion: velero.io/v1
+        kind: Backup
+        metadata: {{name: once, namespace: velero}}
+        spec: {spec}
+        """)
+    schedule, backup = result.resources
+    assert (schedule.kind, backup.kind) == (Kind.VELERO_SCHEDULE, Kind.VELERO_BACKUP)
+    for resource in (schedule, backup):
+        assert resource.get("included_namespaces") == included
+        assert resource.get("excluded_namespaces") == excluded
+
+
+def test_list_items(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: v1
+        kind: List
+        items:
+          - apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: a, namespace: x}
+          - apiVersion: v1
+            kind: Service
+            metadata: {name: svc}
+          - apiVersion: v1
+            kind: Pod
+            metadata: {generateName: worker-}
+            spec:
+              containers: [{name: w, image: busybox}]
+        """)
+    claim, pod = result.resources
+    assert claim.name == "a" and claim.location.start_line == 4
+    assert pod.name == "worker-" and pod.location.start_line == 10
+    assert line_of(pod, "name") == 12
+    assert line_of(pod, "images") == 14
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # docker compose
+        "services:\n  db:\n    image: postgres:16\n    volumes: [pgdata:/var/lib/postgresql/data]\n",
+        # GitHub workflow ("on" is a boolean key in YAML 1.1)
+        "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+        # Helm values
+        "image:\n  repository: redis\n  tag: 7\npersistence:\n  enabled: true\n",
+        # CloudFormation with its own tags
+        "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Sub '${AWS::StackName}-b'\n",
+        # apiVersion that is not a string, a bare list, an empty document, comments only
+        "apiVersion: 1\nkind: Deployment\n",
+        "- apiVersion: v1\n  kind: Pod\n",
+        "",
+        "# nothing here\n",
+        # a CRD reusing a core kind name in its own API group
+        "apiVersion: batch.volcano.sh/v1alpha1\nkind: Job\nmetadata: {name: train}\nspec: {tasks: []}\n",
+    ],
+)
+def test_other_yaml_yields_nothing(tmp_path, text):
+    result = load(tmp_path, text)
+    assert result.resources == [] and result.errors == []
+
+
+def test_syntax_error_keeps_earlier_documents_and_reports_once(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: before}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: broken
+            namespace: x
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: after}
+        """)
+    assert [r.name for r in result.resources] == ["before"]
+    (error,) = result.errors
+    assert error.message == "YAML syntax error: mapping values are not allowed in this context"
+    assert (error.location.start_line, error.location.start_col) == (9, 14)
+
+
+def test_unreadable_and_control_characters(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"apiVersion: v1\nkind: Pod\nmetadata: {name: caf\xe9}\n")
+    (error,) = load_file(str(path)).errors
+    assert "invalid UTF-8" in error.message and error.location.start_line == 3
+    (error,) = load(tmp_path, "apiVersion: v1\nkind: Pod\nmetadata: {name: \x07}\n").errors
+    assert error.message.startswith("YAML syntax error: control characters are not allowed")
+    assert (error.location.start_line, error.location.start_col) == (3, 18)
+
+
+def test_wrong_shapes_are_errors_not_crashes(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: odd}
+        spec:
+          template:
+            spec:
+              containers: {name: web, image: nginx}
+              volumes: [{name: a, emptyDir: {}}]
+        """)
+    (odd,) = result.resources
+    assert odd.get("images") == [] and len(odd.get("volumes")) == 1
+    (error,) = result.errors
+    assert error.message == "Deployment: `spec.template.spec.containers` must be a list, not a mapping"
+    assert error.location.start_line == 7
+
+
+def test_yaml_features_anchors_merge_keys_timestamps_tags(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: claim
+          annotations:
+            created: 2024-02-30
+            size: 0x10
+            enabled: yes
+        x-defaults: &defaults
+          storageClassName: premium-zrs
+        spec:
+          <<: *defaults
+          volumeName: !custom pv-9
+        """)
+    assert result.errors == []
+    (claim,) = result.resources
+    # Timestamps stay text (an impossible date must not fail the file); YAML 1.1 ints and booleans.
+    assert claim.get("annotations") == {"created": "2024-02-30", "size": 16, "enabled": True}
+    assert claim.get("storage_class") == "premium-zrs"
+    assert line_of(claim, "storage_class") == 10  # where the merged value is written
+    assert claim.get("volume_name") == "pv-9"
+
+
+def test_placeholders_are_unresolved(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: data
+          namespace: ${NAMESPACE}
+        spec:
+          storageClassName: "{{ .Values.storageClass }}"
+        """)
+    (claim,) = result.resources
+    namespace, storage_class = claim.get("namespace"), claim.get("storage_class")
+    assert isinstance(namespace, Unresolved) and namespace.expression == "${NAMESPACE}"
+    assert namespace.location.start_line == 5
+    assert isinstance(storage_class, Unresolved) and storage_class.expression == "{{ .Values.storageClass }}"
+    assert claim.key.endswith(":PersistentVolumeClaim/${NAMESPACE}/data")
+
+
+def test_parse_errors_reach_bcdr001(tmp_path, monkeypatch):
+    from tests.helpers import findings_for
+
+    (tmp_path / "broken.yaml").write_text("kind: Pod\nmetadata:\n  name: a\n - b\n", encoding="utf-8")
+    (tmp_path / "fine.yml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert findings_for(["."], ["BCDR001"]) == [("BCDR001", "broken.yaml", 4)]

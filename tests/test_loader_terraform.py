@@ -1,0 +1,371 @@
+"""The Terraform (azurerm) loader: one folder is one module, evaluated statically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bcdr_lint.loaders.base import LoadResult
+from bcdr_lint.loaders.terraform import load_module
+from bcdr_lint.model import Kind, Model, Ref, Resource, Unresolved
+from bcdr_lint.model import azure_id
+from tests.helpers import findings_for
+
+INPUTS = "tests/inputs/terraform"
+MODULE = f"{INPUTS}/module"
+UNRESOLVED = f"{INPUTS}/unresolved"
+BROKEN = f"{INPUTS}/broken"
+
+
+def load(folder: str) -> LoadResult:
+    files = sorted(p.as_posix() for p in Path(folder).glob("*.tf"))
+    return load_module(folder, files)
+
+
+def by_key(result: LoadResult) -> dict[str, Resource]:
+    return {r.key.split(":", 2)[2]: r for r in result.resources}
+
+
+def lines(resource: Resource) -> dict[str, int]:
+    return {attr: loc.start_line for attr, loc in resource.attr_locations.items()}
+
+
+@pytest.fixture
+def module(at_root) -> dict[str, Resource]:
+    result = load(MODULE)
+    assert result.errors == []
+    return by_key(result)
+
+
+@pytest.fixture
+def unresolved(at_root) -> dict[str, Resource]:
+    result = load(UNRESOLVED)
+    assert result.errors == []
+    return by_key(result)
+
+
+# -- a module spread over four files ------------------------------------------------------
+
+
+def test_every_azurerm_block_becomes_its_kind_and_other_types_yield_nothing(module):
+    assert {address: (r.kind, r.name, r.region) for address, r in module.items()} == {
+        "azurerm_resource_group.rg": (Kind.RESOURCE_GROUP, "rg-bcdr", "eastus2"),
+        "azurerm_virtual_network.hub": (Kind.VIRTUAL_NETWORK, "vnet-hub", "eastus2"),
+        "azurerm_virtual_network.hub/subnet[firewall]": (Kind.SUBNET, "firewall", None),
+        "azurerm_virtual_network.spoke": (Kind.VIRTUAL_NETWORK, "vnet-spoke", "westeurope"),
+        "azurerm_subnet.aks": (Kind.SUBNET, "aks", None),
+        "azurerm_virtual_network_peering.spoke_to_hub": (Kind.VNET_PEERING, "spoke-to-hub", None),
+        "azurerm_virtual_network_peering.hub_to_spoke": (Kind.VNET_PEERING, "hub-to-spoke", None),
+        "azurerm_kubernetes_cluster.primary": (Kind.AKS_CLUSTER, "aks-primary", "eastus2"),
+        "azurerm_kubernetes_cluster.primary/default_node_pool": (Kind.NODE_POOL, "system", None),
+        "azurerm_kubernetes_cluster_node_pool.user": (Kind.NODE_POOL, "user1", None),
+        "azurerm_kubernetes_cluster.secondary": (Kind.AKS_CLUSTER, "bcdr-aks-westus3", "westus3"),
+        "azurerm_kubernetes_cluster.secondary/default_node_pool": (Kind.NODE_POOL, "system", None),
+        "azurerm_container_registry.acr": (Kind.CONTAINER_REGISTRY, "acrbcdr", "eastus2"),
+        "azurerm_container_registry.acr/georeplications[centralus]": (Kind.REGISTRY_REPLICA, "centralus", "centralus"),
+        "azurerm_container_registry.acr/georeplications[westus3]": (Kind.REGISTRY_REPLICA, "westus3", "westus3"),
+    }
+
+
+def test_keys_name_the_folder_and_the_terraform_address(module):
+    cluster = module["azurerm_kubernetes_cluster.primary"]
+    assert cluster.key == f"tf:{MODULE}:azurerm_kubernetes_cluster.primary"
+    assert module["azurerm_kubernetes_cluster.primary/default_node_pool"].key == f"{cluster.key}/default_node_pool"
+
+
+def test_cluster_attributes_identity_and_locations(module):
+    cluster = module["azurerm_kubernetes_cluster.primary"]
+    assert dict(cluster.attrs) == {"load_balancer_sku": "standard", "sku_tier": "standard"}
+    assert cluster.resource_group == "rg-bcdr"
+    assert cluster.source_type == "azurerm_kubernetes_cluster"
+    assert (cluster.azure_type, cluster.azure_names) == (azure_id.AKS_CLUSTER, ("aks-primary",))
+    assert (cluster.location.path, cluster.location.start_line, cluster.location.end_line) == (f"{MODULE}/aks.tf", 1, 22)
+    assert lines(cluster) == {"name": 2, "region": 3, "sku_tier": 6, "load_balancer_sku": 18}
+    region = cluster.loc("region")
+    assert (region.start_col, region.end_line, region.end_col) == (3, 3, 59)
+
+
+def test_unset_arguments_stay_absent(module):
+    secondary = module["azurerm_kubernetes_cluster.secondary"]
+    assert "load_balancer_sku" not in secondary.attrs and "sku_tier" not in secondary.attrs
+    pool = module["azurerm_kubernetes_cluster.secondary/default_node_pool"]
+    assert pool.refs["subnet"] is None
+    assert "zones" not in pool.attrs
+
+
+def test_default_node_pool_is_a_system_pool_of_its_cluster(module):
+    pool = module["azurerm_kubernetes_cluster.primary/default_node_pool"]
+    assert dict(pool.attrs) == {"pool_name": "system", "mode": "system", "zones": ["1", "2", "3"], "count": 3}
+    assert (pool.location.start_line, pool.location.end_line) == (8, 14)
+    assert lines(pool) == {"name": 9, "pool_name": 9, "count": 10, "zones": 12, "subnet": 13}
+    assert pool.refs["cluster"].key == module["azurerm_kubernetes_cluster.primary"].key
+    assert pool.refs["subnet"] == Ref(
+        type=azure_id.SUBNET, names=("vnet-spoke", "aks"), resource_group="rg-bcdr",
+        key=f"tf:{MODULE}:azurerm_subnet.aks", text="azurerm_subnet.aks.id",
+    )
+    assert (pool.azure_type, pool.azure_names, pool.resource_group) == (
+        azure_id.AKS_AGENT_POOL, ("aks-primary", "system"), "rg-bcdr")
+
+
+def test_separate_node_pool_defaults_to_user_mode_and_evaluates_arithmetic(module):
+    pool = module["azurerm_kubernetes_cluster_node_pool.user"]
+    # zones = [1, 2]: the provider's list(string) turns numbers into strings.
+    assert dict(pool.attrs) == {"pool_name": "user1", "mode": "user", "zones": ["1", "2"], "min_count": 2, "max_count": 10}
+    assert "mode" not in pool.attr_locations
+    assert lines(pool) == {"name": 25, "pool_name": 25, "min_count": 28, "max_count": 29, "zones": 30, "subnet": 31}
+    assert pool.azure_names == ("aks-primary", "user1")
+    # A literal subnet id becomes a reference by Azure identity.
+    assert pool.refs["subnet"].key is None
+    assert pool.refs["subnet"].names == ("vnet-spoke", "aks")
+
+
+def test_model_follows_cluster_to_pools_to_subnet_to_vnet(module):
+    model = Model(module.values())
+    cluster = module["azurerm_kubernetes_cluster.primary"]
+    pools = model.referrers(cluster, "cluster")
+    assert sorted(p.key.rsplit(":", 1)[1] for p in pools) == [
+        "azurerm_kubernetes_cluster.primary/default_node_pool",
+        "azurerm_kubernetes_cluster_node_pool.user",
+    ]
+    for pool in pools:
+        subnet = model.target(pool, "subnet")
+        assert subnet is module["azurerm_subnet.aks"]
+        assert model.target(subnet, "vnet") is module["azurerm_virtual_network.spoke"]
+
+
+def test_model_follows_peerings_to_both_vnets(module):
+    model = Model(module.values())
+    hub, spoke = module["azurerm_virtual_network.hub"], module["azurerm_virtual_network.spoke"]
+    exact = module["azurerm_virtual_network_peering.spoke_to_hub"]
+    assert exact.refs["local_vnet"].key == spoke.key
+    assert exact.refs["remote_vnet"].key == hub.key
+    assert (model.target(exact, "local_vnet"), model.target(exact, "remote_vnet")) == (spoke, hub)
+    # Through a local and a literal id: by identity, still the same VNets.
+    by_identity = module["azurerm_virtual_network_peering.hub_to_spoke"]
+    assert by_identity.refs["local_vnet"] == Ref(
+        type=azure_id.VIRTUAL_NETWORK, names=("vnet-hub",), resource_group="rg-bcdr", text="local.hub_name")
+    assert (model.target(by_identity, "local_vnet"), model.target(by_identity, "remote_vnet")) == (hub, spoke)
+    assert by_identity.azure_names == ("vnet-hub", "hub-to-spoke")
+
+
+def test_inline_subnet_belongs_to_its_vnet(module):
+    model = Model(module.values())
+    subnet = module["azurerm_virtual_network.hub/subnet[firewall]"]
+    assert model.target(subnet, "vnet") is module["azurerm_virtual_network.hub"]
+    assert (subnet.location.start_line, subnet.location.end_line, lines(subnet)) == (12, 15, {"name": 13})
+    assert (subnet.azure_names, subnet.resource_group) == (("vnet-hub", "firewall"), "rg-bcdr")
+
+
+def test_registry_and_its_replicas(module):
+    registry = module["azurerm_container_registry.acr"]
+    assert dict(registry.attrs) == {"sku": "premium", "zone_redundancy": True}
+    assert lines(registry) == {"name": 2, "region": 4, "sku": 5, "zone_redundancy": 6}
+    central = module["azurerm_container_registry.acr/georeplications[centralus]"]
+    west = module["azurerm_container_registry.acr/georeplications[westus3]"]
+    assert dict(central.attrs) == {"zone_redundancy": False} and dict(west.attrs) == {}
+    assert (central.location.start_line, lines(central)) == (8, {"region": 9, "zone_redundancy": 10})
+    assert (west.location.start_line, lines(west)) == (13, {"region": 14})
+    model = Model(module.values())
+    assert model.target(central, "registry") is registry and model.target(west, "registry") is registry
+    assert central.azure_names == ("acrbcdr", "centralus")
+
+
+def test_resource_group_name_from_a_local_and_location_from_a_variable_default(module):
+    group = module["azurerm_resource_group.rg"]
+    assert (group.name, group.region, group.resource_group) == ("rg-bcdr", "eastus2", "rg-bcdr")
+    assert lines(group) == {"name": 2, "region": 3}
+
+
+# -- values that cannot be known statically ----------------------------------------------
+
+
+def _unresolved(value: object) -> tuple[str, str, int]:
+    assert isinstance(value, Unresolved), value
+    return value.expression, value.reason, value.location.start_line
+
+
+def test_variables_without_default_are_unresolved_at_the_argument_that_uses_them(unresolved):
+    cluster = unresolved["azurerm_kubernetes_cluster.aks"]
+    assert _unresolved(cluster.name) == ('"aks-${var.location}"', "var.location: variable has no default", 27)
+    assert _unresolved(cluster.region) == ("local.region", "var.location: variable has no default", 28)
+    assert cluster.azure_names == ()
+
+
+def test_functions_conditionals_for_expressions_and_module_outputs_are_unresolved(unresolved):
+    cluster = unresolved["azurerm_kubernetes_cluster.aks"]
+    assert _unresolved(cluster.get("sku_tier")) == (
+        "local.tier", 'lower("Standard"): function call, evaluated by Terraform', 30)
+    pool = unresolved["azurerm_kubernetes_cluster.aks/default_node_pool"]
+    assert _unresolved(pool.get("zones")) == ("[for z in [1, 2] : tostring(z)]", "for expression", 34)
+    assert _unresolved(pool.get("count")) == ('var.location == "eastus" ? 3 : 2', "conditional expression", 35)
+    assert _unresolved(pool.refs["subnet"]) == (
+        "module.network.subnet_id", "module outputs are not evaluated (modules are not instantiated yet)", 36)
+
+
+def test_locals_that_refer_to_each_other_in_a_cycle_are_unresolved(unresolved):
+    pool = unresolved["azurerm_kubernetes_cluster.aks/default_node_pool"]
+    expression, reason, line = _unresolved(pool.name)
+    assert (expression, line) == ("local.loop_a", 33)
+    assert "reference cycle" in reason
+
+
+def test_data_sources_give_identity_references_and_nothing_they_read(unresolved):
+    cluster = unresolved["azurerm_kubernetes_cluster.aks"]
+    # The data block's own arguments are what the user asked for: known.
+    assert cluster.resource_group == "rg-shared"
+    assert _unresolved(cluster.get("load_balancer_sku")) == (
+        "data.azurerm_resource_group.shared.location", "data source, read at plan time", 40)
+    peering = unresolved["azurerm_virtual_network_peering.to_hub"]
+    assert peering.refs["remote_vnet"] == Ref(
+        type=azure_id.VIRTUAL_NETWORK, names=("vnet-hub",), resource_group="rg-shared",
+        text="data.azurerm_virtual_network.hub.id")
+    assert _unresolved(peering.refs["local_vnet"]) == ("var.location", "variable has no default", 62)
+    subnet = unresolved["azurerm_subnet.pods"]
+    assert subnet.refs["vnet"] == Ref(
+        type=azure_id.VIRTUAL_NETWORK, names=("vnet-hub",), resource_group="rg-shared",
+        text="data.azurerm_virtual_network.hub.name")
+
+
+def test_count_is_one_instance_and_count_index_is_unresolved(unresolved):
+    subnet = unresolved["azurerm_subnet.pods"]
+    assert _unresolved(subnet.name) == ('"pods-${count.index}"', "count.index: count is not expanded yet", 46)
+    pool = unresolved["azurerm_kubernetes_cluster_node_pool.user"]
+    assert pool.refs["subnet"].key == subnet.key
+    assert pool.refs["subnet"].text == "azurerm_subnet.pods[0].id"
+    assert _unresolved(pool.get("zones")) == ("azurerm_subnet.pods[*].name", "splat expression", 56)
+    assert pool.get("mode") == "user" and pool.resource_group == "rg-shared"
+
+
+def test_dynamic_blocks_expand_when_for_each_is_known(unresolved):
+    first = unresolved["azurerm_container_registry.known_replicas/georeplications[northeurope]"]
+    second = unresolved["azurerm_container_registry.known_replicas/georeplications[westeurope]"]
+    assert (first.region, first.get("zone_redundancy")) == ("northeurope", True)
+    assert (second.region, second.get("zone_redundancy")) == ("westeurope", False)
+    assert first.location.start_line == 89 and lines(first) == {"region": 90, "zone_redundancy": 91}
+
+
+def test_dynamic_blocks_with_unknown_for_each_leave_a_replica_of_unknown_region(unresolved):
+    stand_in = unresolved["azurerm_container_registry.unknown_replicas/georeplications[0]"]
+    assert stand_in.kind is Kind.REGISTRY_REPLICA
+    assert _unresolved(stand_in.region) == ("var.replica_locations", "variable has no default", 73)
+    assert stand_in.refs["registry"].key == unresolved["azurerm_container_registry.unknown_replicas"].key
+
+
+# -- expressions --------------------------------------------------------------------------
+
+
+def _probe(tmp_path: Path, expression: str, prelude: str = "") -> object:
+    """The value of ``expression`` as the address_space of a VNet (an argument kept as is)."""
+    (tmp_path / "main.tf").write_text(
+        f'{prelude}\nresource "azurerm_virtual_network" "v" {{\n  name = "v"\n  address_space = {expression}\n}}\n',
+        encoding="utf-8",
+    )
+    result = load_module(str(tmp_path), [str(tmp_path / "main.tf")])
+    assert result.errors == []
+    return result.resources[0].get("address_space")
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('"plain"', "plain"),
+        (r'"tab\there \"q\" \u00e9 \\"', 'tab\there "q" \u00e9 \\'),
+        ('"$${not.interpolated} %%{nor} this"', "${not.interpolated} %{nor} this"),
+        ("[1, 2.5, -3, true, false]", [1, 2.5, -3, True, False]),
+        ('{ a = 1, "b" = [2], c: "x" }', {"a": 1, "b": [2], "c": "x"}),
+        ("(4 + 2) * 3 / 4", 4.5),
+        ("10 % 4 == 2 && !false", True),
+        ('"n=${1 + 1}, ok=${true}"', "n=2, ok=true"),
+        ("<<EOT\nline one\n  two\nEOT\n", "line one\n  two\n"),
+        ("<<-EOT\n    indented\n      more\n    EOT\n", "indented\n  more\n"),
+    ],
+)
+def test_literals_and_operators(tmp_path, expression, expected):
+    assert _probe(tmp_path, expression) == expected
+
+
+def test_variables_and_locals_of_any_type_and_indexing(tmp_path):
+    prelude = (
+        'variable "cidrs" {\n  default = ["10.0.0.0/16", "10.1.0.0/16"]\n}\n'
+        'locals {\n  by_env = { prod = { cidr = var.cidrs[1] } }\n  env = "prod"\n}\n'
+    )
+    assert _probe(tmp_path, "[local.by_env[local.env].cidr, var.cidrs.0]", prelude) == ["10.1.0.0/16", "10.0.0.0/16"]
+    # "${x}" alone keeps x's type.
+    assert _probe(tmp_path, '"${var.cidrs}"', prelude) == ["10.0.0.0/16", "10.1.0.0/16"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "unresolved_text", "reason"),
+    [
+        ('"a%{if true}b%{endif}"', '"a%{if true}b%{endif}"', "string template directive (%{ ... })"),
+        ("<<EOT\n${var.x}\nEOT\n", "<<EOT\n${var.x}\nEOT", "heredoc with template interpolation or directive"),
+        ("var.missing", "var.missing", "variable is not declared in this folder"),
+        ("local.missing", "local.missing", "local value is not declared in this folder"),
+        ("azurerm_subnet.nowhere.id", "azurerm_subnet.nowhere.id", "no resource azurerm_subnet.nowhere in this folder"),
+        ("each.value", "each.value", "for_each is not expanded yet"),
+        ("[1][3]", "[1][3]", "index 3 not found in this value"),
+        ("1 / 0", "1 / 0", "division by zero"),
+    ],
+)
+def test_what_cannot_be_evaluated_is_unresolved_with_its_source_text(tmp_path, expression, unresolved_text, reason):
+    value = _probe(tmp_path, expression)
+    assert isinstance(value, Unresolved)
+    assert (value.expression, value.reason, value.location.start_line) == (unresolved_text, reason, 4)
+
+
+def test_null_means_unset(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'resource "azurerm_kubernetes_cluster" "k" {\n  name = "k"\n  sku_tier = null\n}\n', encoding="utf-8")
+    result = load_module(str(tmp_path), [str(tmp_path / "main.tf")])
+    assert "sku_tier" not in result.resources[0].attrs
+
+
+# -- bad input ----------------------------------------------------------------------------
+
+
+def test_syntax_errors_name_file_line_and_column_and_other_files_still_load(at_root):
+    result = load(BROKEN)
+    assert [(e.location.path, e.location.start_line, e.location.start_col, e.message) for e in result.errors] == [
+        (f"{BROKEN}/bad.tf", 3, 14, "Terraform syntax error: unexpected '='"),
+        (f"{BROKEN}/unclosed.tf", 2, 1,
+         "Terraform syntax error: unexpected end of file (unclosed block, bracket or string?)"),
+    ]
+    assert [r.key for r in result.resources] == [f"tf:{BROKEN}:azurerm_virtual_network.ok"]
+
+
+def test_syntax_errors_are_bcdr001_findings(at_root):
+    assert findings_for([BROKEN], select=["BCDR001"]) == [
+        ("BCDR001", f"{BROKEN}/bad.tf", 3),
+        ("BCDR001", f"{BROKEN}/unclosed.tf", 2),
+    ]
+
+
+def test_invalid_utf8_is_a_parse_error_and_the_other_file_loads(tmp_path):
+    bad = tmp_path / "bad.tf"
+    bad.write_bytes(b'locals {\n  x = "caf\xe9"\n}\n')
+    good = tmp_path / "good.tf"
+    good.write_text('resource "azurerm_resource_group" "rg" {\n  name = "rg"\n  location = "eastus"\n}\n', encoding="utf-8")
+    result = load_module(str(tmp_path), [str(bad), str(good)])
+    assert [(e.location.path, e.location.start_line, e.message) for e in result.errors] == [
+        (str(bad), 2, "invalid UTF-8 (byte 0xe9)")]
+    assert [(r.kind, r.region) for r in result.resources] == [(Kind.RESOURCE_GROUP, "eastus")]
+
+
+def test_duplicate_declarations_are_reported_and_the_first_one_counts(tmp_path):
+    (tmp_path / "a.tf").write_text(
+        'variable "v" {\n  default = "one"\n}\nlocals {\n  l = 1\n}\n', encoding="utf-8")
+    (tmp_path / "b.tf").write_text(
+        'variable "v" {\n  default = "two"\n}\nlocals {\n  l = 2\n}\n'
+        'resource "azurerm_resource_group" "rg" {\n  name = var.v\n  name = "again"\n}\n'
+        'resource "azurerm_subnet" {\n}\n',
+        encoding="utf-8",
+    )
+    result = load_module(str(tmp_path), [str(tmp_path / "a.tf"), str(tmp_path / "b.tf")])
+    assert [(Path(e.location.path).name, e.location.start_line, e.message) for e in result.errors] == [
+        ("b.tf", 1, "duplicate variable 'v'"),
+        ("b.tf", 5, "duplicate local value 'l'"),
+        ("b.tf", 9, "argument 'name' is set twice in this block"),
+        ("b.tf", 11, "resource block needs a type and a name"),
+    ]
+    assert [r.name for r in result.resources] == ["one"]

@@ -15,7 +15,7 @@ fi
 MULTITOOL=.tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 if [ -z "${SARIF_MULTITOOL:-}" ] && [ ! -f "$MULTITOOL" ]; then
     if command -v npm >/dev/null 2>&1 && [ "$(uname -s)" = "Linux" ]; then
-        npm install --silent --no-audit --no-fund --prefix .tools @microsoft/sarif-multitool-linux \
+        npm install --silent --no-audit --no-fund --prefix .tools @microsoft/sarif-multitool-linux@5.7.0 \
             || echo "scripts/test.sh: could not install the SARIF Multitool; its tests will be skipped (they fail when CI=true)" >&2
     else
         echo "scripts/test.sh: npm (Linux) not available; SARIF Multitool tests will be skipped (they fail when CI=true)" >&2

@@ -69,8 +69,9 @@ def test_deployment(tmp_path):
     assert web.get("workload_kind") == "Deployment"
     assert web.get("namespace") == "shop"
     assert web.get("replicas") == 3
-    # Containers first, then init containers.
-    assert web.get("images") == ["contoso.azurecr.io/shop/web:2.1", "contoso.azurecr.io/shop/migrate:1.0"]
+    # Long-running containers; init containers that run to completion are kept apart.
+    assert web.get("images") == ["contoso.azurecr.io/shop/web:2.1"]
+    assert web.get("init_images") == ["contoso.azurecr.io/shop/migrate:1.0"]
     assert web.get("volumes") == [
         {"name": "cache", "type": "emptyDir", "claim_name": None},
         {"name": "uploads", "type": "persistentVolumeClaim", "claim_name": "web-uploads"},
@@ -361,3 +362,11 @@ def test_parse_errors_reach_bcdr001(tmp_path, monkeypatch):
     (tmp_path / "fine.yml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert findings_for(["."], ["BCDR001"]) == [("BCDR001", "broken.yaml", 4)]
+
+
+def test_pod_shape_error_reported_once(tmp_path):
+    result = load(tmp_path, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: [a]\n")
+    assert [(e.message, e.location.start_line) for e in result.errors] == [
+        ("Pod: `metadata.annotations` must be a mapping, not a list", 5),
+    ]
+    assert result.resources[0].get("annotations") == {}

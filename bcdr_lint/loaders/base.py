@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from bcdr_lint.model import Location, ParseError, Resource
@@ -71,8 +72,6 @@ class LineIndex:
         self._starts = starts
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        from bisect import bisect_right
-
         line = bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
 

@@ -93,14 +93,16 @@ def _syntax_error(path: str, text: str, exc: yaml.YAMLError) -> ParseError:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    if mark is None:
-        return ParseError(message, Location(path, 1, 1))
-    return ParseError(message, Location(path, mark.line + 1, mark.column + 1))
+    return ParseError(message, Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1, 1))
 
 
 def _document(path: str, node: Node | None) -> LoadResult:
     result = LoadResult()
-    if not isinstance(node, MappingNode):
+    # Only documents that declare apiVersion and kind are built: other YAML (compose files,
+    # workflows, values files) is neither read nor judged.
+    if not isinstance(node, MappingNode) or not {"apiVersion", "kind"} <= {
+        k.value for k, _ in node.value if isinstance(k, ScalarNode)
+    }:
         return result
     try:
         value = _Constructor().construct_document(node)
@@ -109,9 +111,9 @@ def _document(path: str, node: Node | None) -> LoadResult:
         problem = getattr(exc, "problem", None) or str(exc)
         result.errors.append(ParseError(f"YAML value error: {problem}", Location(path, mark.line + 1, mark.column + 1)))
         return result
-    obj = _Object(path, node, value, result.errors)
     if not _is_kubernetes(value):
         return result
+    obj = _Object(path, node, value, result.errors)
     if value["kind"] == "List":
         for index, item in enumerate(obj.sequence("items")):
             item_node = _find(node, ("items", index))[1]
@@ -168,10 +170,11 @@ class _Object:
         if not isinstance(found, wanted):
             # The API server would reject it; say so rather than silently read less.
             dotted = ".".join(f"[{k}]" if isinstance(k, int) else k for k in keys).replace(".[", "[")
-            self.errors.append(ParseError(
-                f"{self.kind}: `{dotted}` must be {what}, not {_type_name(found)}",
-                self.loc(*keys) or self.location,
-            ))
+            actual = "a mapping" if isinstance(found, dict) else "a list" if isinstance(found, list) else (
+                f"the scalar `{_scalar_text(found)}`")
+            error = ParseError(f"{self.kind}: `{dotted}` must be {what}, not {actual}", self.loc(*keys) or self.location)
+            if error not in self.errors:  # a Pod's metadata is read as object and as pod template
+                self.errors.append(error)
             return wanted()
         return found
 
@@ -216,10 +219,8 @@ def _find(node: Node, keys: Path) -> tuple[Node | None, Node | None]:
             continue
         if not isinstance(current, MappingNode):
             return None, None
-        found = None
-        for k, v in current.value:
-            if isinstance(k, ScalarNode) and k.tag == _STR_TAG and k.value == key:
-                found = (k, v)
+        found = next(((k, v) for k, v in reversed(current.value)
+                      if isinstance(k, ScalarNode) and k.tag == _STR_TAG and k.value == key), None)
         if found is None:
             return None, None
         key_node, current = found
@@ -227,17 +228,7 @@ def _find(node: Node, keys: Path) -> tuple[Node | None, Node | None]:
 
 
 def _scalar_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return f"the scalar `{_scalar_text(value)}`"
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _resources(obj: _Object) -> Iterator[Resource]:
@@ -261,8 +252,9 @@ def _resource(obj: _Object, kind: Kind, attrs: dict, locations: dict[str, Locati
         name, name_keys = obj.text("metadata", "generateName"), ("metadata", "generateName")
     if name is None:
         name = "(unnamed)"
-    namespace = obj.text("metadata", "namespace") if kind not in (Kind.PV, Kind.STORAGE_CLASS) else None
-    if kind not in (Kind.PV, Kind.STORAGE_CLASS):
+    namespace = None
+    if kind not in (Kind.PV, Kind.STORAGE_CLASS):  # cluster-scoped
+        namespace = obj.text("metadata", "namespace")
         attrs = {"namespace": namespace, **attrs}
     found = {"name": obj.loc(*name_keys), "namespace": obj.loc("metadata", "namespace"), **locations}
     return Resource(
@@ -284,12 +276,19 @@ def _workload(obj: _Object, template: Path) -> Resource:
     pod_spec = (*template, "spec") if template else ("spec",)
     locations: dict[str, Location | None] = {}
     images: list[str] = []
+    init_images: list[str] = []
     for group in ("containers", "initContainers"):
         for index, container in enumerate(obj.sequence(*pod_spec, group)):
             image = container.get("image") if isinstance(container, dict) else None
-            if isinstance(image, str) and image.strip():
-                locations[f"images[{len(images)}]"] = obj.loc(*pod_spec, group, index, "image")
-                images.append(image.strip())
+            if not (isinstance(image, str) and image.strip()):
+                continue
+            # An init container runs to completion before the pod starts (a `pg_isready` wait,
+            # a migration); only a native sidecar (restartPolicy: Always) keeps running.
+            if group == "initContainers" and container.get("restartPolicy") != "Always":
+                init_images.append(image.strip())
+                continue
+            locations[f"images[{len(images)}]"] = obj.loc(*pod_spec, group, index, "image")
+            images.append(image.strip())
     locations["images"] = locations.get("images[0]")
 
     volumes = []
@@ -325,6 +324,7 @@ def _workload(obj: _Object, template: Path) -> Resource:
     attrs: dict[str, Any] = {
         "workload_kind": obj.kind,
         "images": images,
+        "init_images": init_images,
         "volumes": volumes,
         "claim_templates": templates,
         "annotations": annotations,

@@ -19,7 +19,9 @@ virtual-network               ``address_space`` (list)
 subnet                        refs ``vnet``
 vnet-peering                  refs ``local_vnet``, ``remote_vnet``
 workload                      ``workload_kind`` (Deployment, ...), ``namespace``, ``replicas``,
-                              ``images`` (list of str), ``volumes`` (list of dicts with ``name``,
+                              ``images`` (list of str: containers and native sidecars),
+                              ``init_images`` (init containers that run to completion),
+                              ``volumes`` (list of dicts with ``name``,
                               ``type`` — the volume source key such as ``persistentVolumeClaim``,
                               ``hostPath``, ``local``, ``emptyDir`` — and ``claim_name``),
                               ``claim_templates`` (list of dicts with ``name``,

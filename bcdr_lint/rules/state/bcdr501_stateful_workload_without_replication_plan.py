@@ -83,6 +83,7 @@ from bcdr_lint.rules.state.storage import (
     StorageIndex,
     claim_templates,
     has_plan_annotation,
+    namespace_key,
     pvc_volumes,
     shown_namespace,
 )
@@ -99,15 +100,18 @@ from bcdr_lint.rules.state.storage import (
 def check(model: Model) -> Iterator[Finding]:
     index = StorageIndex(model)
     velero = model.of_kind(Kind.VELERO_SCHEDULE, Kind.VELERO_BACKUP)
+    coverage: dict[str | None, bool | None] = {}
     for workload in model.of_kind(Kind.WORKLOAD):
         unplanned = _volumes_without_plan(workload, index)
         if not unplanned:
             continue
         namespace = workload.get("namespace")
-        coverage = [(backup, covers(backup, namespace)) for backup in velero]
-        if any(covered is True for _, covered in coverage):
+        key = namespace_key(namespace)
+        if key not in coverage:
+            coverage[key] = _coverage(velero, namespace)
+        if coverage[key] is True:
             continue
-        if any(covered is None for _, covered in coverage):
+        if coverage[key] is None:
             unknown = namespace if isinstance(namespace, Unresolved) else Unresolved(
                 NOT_SET, NAMESPACE_NOT_SET_REASON, workload.location
             )
@@ -147,6 +151,14 @@ def _volumes_without_plan(workload: Resource, index: StorageIndex) -> list[tuple
         if not has_plan_annotation(template.get("annotations")):
             unplanned.append((f"claim_templates[{position}]", f"volume claim template '{template.get('name')}'"))
     return unplanned
+
+
+def _coverage(velero: list[Resource], namespace: str | Unresolved | None) -> bool | None:
+    """True when some Velero object includes the namespace, None when that cannot be known."""
+    verdicts = [covers(backup, namespace) for backup in velero]
+    if True in verdicts:
+        return True
+    return None if None in verdicts else False
 
 
 def covers(backup: Resource, namespace: str | Unresolved | None) -> bool | None:

@@ -1,12 +1,16 @@
 """
 ## What it checks
-A container or init container of a Kubernetes workload runs the image of a well-known database,
+A long-running container of a Kubernetes workload (a container, or a native sidecar init
+container with `restartPolicy: Always`) runs the image of a well-known database,
 data store or message broker: PostgreSQL (`postgres`, `bitnami/postgresql`, `postgis`,
 `timescaledb`), MySQL and MariaDB, SQL Server (`mssql/server`), MongoDB, Cassandra, CockroachDB,
 Redis and Valkey, Kafka (`kafka`, `cp-kafka`), RabbitMQ, Elasticsearch and OpenSearch, CouchDB,
 Neo4j, InfluxDB and others. The image is matched on its repository path — without registry
 host, tag and digest — by its last segment or a known suffix such as `mssql/server`; exporters
 and UIs (`postgres-exporter`, `kafka-ui`) do not match. Reported at the image.
+
+Jobs and CronJobs, and init containers that run to completion, are not reported: a database
+image there runs a client task (`pg_dump`, a migration, a `pg_isready` wait), not a database.
 
 ## Why it matters
 A database in the cluster takes its data and its failover with it: its disks are in the
@@ -62,6 +66,9 @@ from bcdr_lint.model import Kind, Model
 from bcdr_lint.rules.base import rule
 
 
+RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
+
+
 @rule(
     id="BCDR502",
     name="database-in-cluster",
@@ -72,6 +79,8 @@ from bcdr_lint.rules.base import rule
 )
 def check(model: Model) -> Iterator[Finding]:
     for workload in model.of_kind(Kind.WORKLOAD):
+        if workload.get("workload_kind") in RUN_TO_COMPLETION:
+            continue
         for position, image in enumerate(workload.get("images") or ()):
             known = database_image(image)
             if known is None:

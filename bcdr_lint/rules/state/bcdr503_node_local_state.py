@@ -140,14 +140,14 @@ def check(model: Model) -> Iterator[Finding]:
 def _node_local_cause(storage_class: object, claim: Resource | None, index: StorageIndex) -> tuple[str, list[Related]] | None:
     """Why a claim's data is node-local, and where that is declared; None when it is not."""
     provisioners = node_local_provisioners()
-    for found in index.classes_named(storage_class):
+    found = index.node_local_class(storage_class)
+    if found is not None:
         provisioner = found.get("provisioner")
-        if isinstance(provisioner, str) and provisioner.lower() in provisioners:
-            what = provisioners[provisioner.lower()]
-            return (
-                f"whose StorageClass '{found.name}' uses the node-local provisioner {provisioner} ({what})",
-                [related(found, f"{found.label} provisions node-local volumes", "provisioner")],
-            )
+        return (
+            f"whose StorageClass '{found.name}' uses the node-local provisioner {provisioner} "
+            f"({provisioners[provisioner.lower()]})",
+            [related(found, f"{found.label} provisions node-local volumes", "provisioner")],
+        )
     for volume in index.volumes_of(claim) if claim is not None else ():
         source = volume.get("source")
         if source in NODE_LOCAL_VOLUME_TYPES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterator
 
+from bcdr_lint.data import node_local_provisioners
 from bcdr_lint.model import Kind, Model, Resource, Unresolved
 
 PLAN_ANNOTATION = "bcdr-lint.io/replication-plan"
@@ -52,6 +53,8 @@ class StorageIndex:
         self._classes: dict[str, list[Resource]] = defaultdict(list)
         self._volumes: dict[str, list[Resource]] = defaultdict(list)
         self._volumes_by_claim: dict[str, list[Resource]] = defaultdict(list)
+        # Memo of node_local_class: kustomize overlays repeat the same class many times.
+        self._node_local: dict[str, Resource | None] = {}
         for claim in model.of_kind(Kind.PVC):
             if isinstance(claim.name, str):
                 self._claims[(namespace_key(claim.get("namespace")), claim.name)].append(claim)
@@ -75,6 +78,19 @@ class StorageIndex:
         if not isinstance(name, str) or not name:
             return []
         return list(self._classes.get(name, ()))
+
+    def node_local_class(self, name: Any) -> Resource | None:
+        """The first StorageClass named ``name`` whose provisioner creates node-local volumes."""
+        if not isinstance(name, str) or not name:
+            return None
+        if name not in self._node_local:
+            provisioners = node_local_provisioners()
+            self._node_local[name] = next(
+                (c for c in self._classes.get(name, ())
+                 if isinstance(c.get("provisioner"), str) and c.get("provisioner").lower() in provisioners),
+                None,
+            )
+        return self._node_local[name]
 
     def volumes_of(self, claim: Resource) -> list[Resource]:
         """PersistentVolumes bound to ``claim``: by the claim's ``volumeName`` or the volume's ``claimRef``."""

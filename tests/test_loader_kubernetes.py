@@ -84,7 +84,7 @@ def test_deployment(tmp_path):
     assert web.location.start_line == 1
     assert {attr: line_of(web, attr) for attr in web.attr_locations} == {
         "name": 4, "namespace": 5, "annotations": 7, "replicas": 10,
-        "images": 23, "images[0]": 23, "images[1]": 20,
+        "images": 23, "images[0]": 23,
         "volumes[0]": 26, "volumes[1]": 28, "volumes[2]": 31,
     }
     image = web.attr_locations["images[0]"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import sys
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
@@ -146,6 +147,14 @@ def check(paths: Sequence[str], select: Sequence[str] = (), ignore: Sequence[str
     discovered = discover(list(paths))
     if discovered.missing:
         raise UsageError("no such file or directory: " + ", ".join(discovered.missing))
-    model = load(discovered)
-    findings = run_rules(model, rules)
+    # Loading allocates millions of small objects and frees few: the cyclic garbage collector
+    # would walk them again and again for nothing (measured: a quarter of the load time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        model = load(discovered)
+        findings = run_rules(model, rules)
+    finally:
+        if collecting:
+            gc.enable()
     return RunResult(model=model, findings=findings, rules=rules, discovered=discovered)

@@ -72,3 +72,14 @@ def test_helm_templates_are_skipped_but_values_are_read(tmp_path, monkeypatch):
 def test_missing_path_is_reported(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert discover(["nope"]).missing == ["nope"]
+
+
+def test_an_ignored_folder_named_explicitly_is_checked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    _tree(tmp_path, {
+        ".gitignore": "generated/\n",
+        "generated/app.yaml": "", "generated/.gitignore": "tmp/\n", "generated/tmp/x.yaml": "",
+    })
+    assert discover(["."]).yaml == []
+    assert discover(["generated"]).yaml == ["generated/app.yaml"]

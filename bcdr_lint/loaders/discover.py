@@ -154,5 +154,11 @@ def _inherited_gitignores(root: Path) -> list:
             if spec is not None:
                 chain.append((folder, spec))
         if (folder / ".git").exists():
-            return chain
-    return []  # not in a git repository: .gitignore files above the root do not apply
+            break
+    else:
+        return []  # not in a git repository: .gitignore files above the root do not apply
+    # A folder named on the command line is checked even when an enclosing .gitignore lists
+    # it (as a file named explicitly is); only the .gitignore files inside it then apply.
+    if _ignored(root, dict(chain), is_dir=True):
+        return []
+    return chain

@@ -36,6 +36,9 @@ _WORKLOADS: dict[str, tuple[frozenset[str], Path]] = {
     "CronJob": (frozenset({"batch"}), ("spec", "jobTemplate", "spec", "template")),
     "Pod": (frozenset({""}), ()),
 }
+_MODELLED_KINDS = frozenset({
+    *_WORKLOADS, "PersistentVolumeClaim", "PersistentVolume", "StorageClass", "Schedule", "Backup", "List",
+})
 _LEGACY_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 _SKU_PARAMETERS = ("skuname", "storageaccounttype")
 # PersistentVolume spec keys that are not the volume source.
@@ -100,9 +103,15 @@ def _document(path: str, node: Node | None) -> LoadResult:
     result = LoadResult()
     # Only documents that declare apiVersion and kind are built: other YAML (compose files,
     # workflows, values files) is neither read nor judged.
-    if not isinstance(node, MappingNode) or not {"apiVersion", "kind"} <= {
-        k.value for k, _ in node.value if isinstance(k, ScalarNode)
-    }:
+    if not isinstance(node, MappingNode):
+        return result
+    top = {k.value: v for k, v in node.value if isinstance(k, ScalarNode)}
+    kind = top.get("kind")
+    if "apiVersion" not in top or not isinstance(kind, ScalarNode):
+        return result
+    # Most objects of a real repository (ConfigMaps, Services, Ingresses) are not in the model:
+    # building their values would cost more than reading them.
+    if kind.value not in _MODELLED_KINDS:
         return result
     try:
         value = _Constructor().construct_document(node)

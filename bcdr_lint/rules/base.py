@@ -12,6 +12,7 @@ from bcdr_lint.model import Location, Model, Resource, Unresolved
 Check = Callable[[Model], Iterable[Finding]]
 
 UNRESOLVED_ID = "BCDR002"
+MAX_RELATED = 10
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,21 @@ class Rule:
         related: Iterable[Related] = (),
         location: Location | None = None,
     ) -> Finding:
-        """A finding of this rule at ``resource`` (at its property ``attr`` where located)."""
+        """A finding of this rule at ``resource`` (at its property ``attr`` where located).
+
+        Related locations are capped: a registry serving 300 clusters is one finding a reviewer
+        can read, not a list that buries the code-scanning alert (and the report's size).
+        """
+        related = tuple(related)
+        if len(related) > MAX_RELATED:
+            message = f"{message} ({len(related) - MAX_RELATED} more related locations not listed)"
+            related = related[:MAX_RELATED]
         return Finding(
             rule_id=self.id,
             level=self.level,
             message=message,
             location=location or resource.loc(attr),
-            related=tuple(related),
+            related=related,
             identity=f"{resource.key}|{attr or ''}",
         )
 

@@ -58,3 +58,36 @@ def test_registry_in_terraform_clusters_in_arm(at_root):
     assert [(r.location.path, r.location.start_line) for r in finding.related] == [
         (f"{F}/arm/clusters.json", 19),
     ]
+
+
+def test_many_clusters_are_summarised_not_listed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    clusters = "".join(
+        f"""
+resource "azurerm_kubernetes_cluster" "c{i}" {{
+  name                = "aks-{i:02d}"
+  location            = "westus2"
+  resource_group_name = "rg"
+  dns_prefix          = "c{i}"
+  default_node_pool {{
+    name       = "system"
+    vm_size    = "Standard_D4s_v5"
+    node_count = 3
+  }}
+}}
+"""
+        for i in range(15)
+    )
+    registry = '''
+resource "azurerm_container_registry" "acr" {
+  name                = "bigacr"
+  resource_group_name = "rg"
+  location            = "eastus2"
+  sku                 = "Premium"
+}
+'''
+    (tmp_path / "main.tf").write_text(registry + clusters)
+    (finding,) = run(["."], ["BCDR402"])
+    assert "westus2 ('aks-00', 'aks-01', 'aks-02' and 12 more)" in finding.message
+    assert finding.message.endswith("(5 more related locations not listed)")
+    assert len(finding.related) == 10

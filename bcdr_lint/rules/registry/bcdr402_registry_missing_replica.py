@@ -84,9 +84,7 @@ def check(model: Model) -> Iterator[Finding]:
         missing = sorted(set(by_region) - covered)
         if not missing:
             continue
-        where = "; ".join(
-            f"{region} (" + ", ".join(f"'{c.name}'" for c in by_region[region]) + ")" for region in missing
-        )
+        where = "; ".join(f"{region} ({_some(by_region[region])})" for region in missing)
         yield RULE.at(
             registry,
             f"{registry.label} (home {home}"
@@ -94,6 +92,12 @@ def check(model: Model) -> Iterator[Finding]:
             + f") has no replica in {', '.join(missing)}, where AKS clusters run: {where}",
             related=[related(c, f"{c.label} runs in {c.region}", "region") for region in missing for c in by_region[region]],
         )
+
+
+def _some(clusters_in_region: list, shown: int = 3) -> str:
+    names = ", ".join(f"'{c.name}'" for c in clusters_in_region[:shown])
+    rest = len(clusters_in_region) - shown
+    return names + (f" and {rest} more" if rest > 0 else "")
 
 
 RULE = check

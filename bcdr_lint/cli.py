@@ -38,8 +38,10 @@ def main() -> None:
               help="Skip these rules: ids, id prefixes or names; repeatable or comma-separated.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour text output (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("--verbose", "-v", is_flag=True,
+              help="List on stderr every file read and what the model took from it.")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
-          ignore: tuple[str, ...], color: str) -> None:
+          ignore: tuple[str, ...], color: str, verbose: bool) -> None:
     """Check PATHS (files or folders; default: the current folder).
 
     Exit status: 0 no warnings or errors (notes alone are fine), 1 warnings or errors found,
@@ -57,6 +59,14 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         )
     except engine.UsageError as exc:
         raise click.UsageError(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - a bug of ours is exit 2 with a message, not a traceback
+        if os.environ.get("BCDR_LINT_DEBUG"):
+            raise
+        click.echo(f"bcdr-lint: internal error: {type(exc).__name__}: {exc} "
+                   "(set BCDR_LINT_DEBUG=1 for a traceback, and please report it)", err=True)
+        sys.exit(EXIT_TOOL)
+    if verbose:
+        _explain_files(result.model)
     report = Report(
         findings=result.findings,
         rules=sorted(result.rules, key=lambda r: r.id),
@@ -81,6 +91,22 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         click.echo(text, nl=False, color=use_color)  # click strips ANSI off a terminal unless told
     failing = any(LEVEL_RANK[f.level] >= LEVEL_RANK["warning"] for f in result.findings)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def _explain_files(model) -> None:
+    """What each file contributed: transparency for files that yield nothing."""
+    from collections import Counter
+
+    per_file = Counter(r.location.path for r in model.resources)
+    broken = {e.location.path for e in model.parse_errors}
+    for path in model.files:
+        if path in broken:
+            what = "not read: parse error (BCDR001)"
+        elif per_file[path]:
+            what = f"{per_file[path]} resource{'s' if per_file[path] != 1 else ''}"
+        else:
+            what = "nothing bcdr-lint models (not Kubernetes, ARM or azurerm resources it checks)"
+        click.echo(f"{path}: {what}", err=True)
 
 
 def _use_color(choice: str, output: str | None) -> bool:

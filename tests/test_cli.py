@@ -135,3 +135,26 @@ def test_checking_one_yaml_file_imports_no_terraform_or_sarif_code():
     assert "yaml" in loaded and "bcdr_lint.loaders.kubernetes" in loaded
     for unused in ("hcl2", "lark", "sarif_om", "jsonschema", "bcdr_lint.loaders.terraform", "bcdr_lint.loaders.arm"):
         assert unused not in loaded, unused
+
+
+def test_verbose_lists_what_each_file_gave(at_root):
+    result = CliRunner().invoke(main, ["check", "fixtures/BCDR001", "--select", "BCDR001", "-v"])
+    lines = result.stderr.splitlines()
+    assert "fixtures/BCDR001/bad/main.tf: not read: parse error (BCDR001)" in lines
+    assert "fixtures/BCDR001/good/k8s/deployment.yaml: 1 resource" in lines
+    assert any(line.startswith("fixtures/BCDR001/good/other/docker-compose.yml: nothing") for line in lines)
+    # Helm templates are not read at all.
+    assert not any("templates/deployment.yaml" in line for line in lines)
+
+
+def test_internal_errors_exit_2_without_traceback(at_root, monkeypatch):
+    from bcdr_lint import engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "check", broken)
+    result = CliRunner().invoke(main, ["check", "fixtures/BCDR001/good"])
+    assert result.exit_code == 2
+    assert "bcdr-lint: internal error: RuntimeError: boom" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

@@ -90,8 +90,9 @@ def write(out: Path, files: int, seed: int) -> list[GeneratedFile]:
 
 def _parses(item: GeneratedFile) -> str | None:
     """None when the file parses as its suffix says, else the parser's complaint."""
-    import hcl2
     import yaml
+
+    from bcdr_lint.loaders.terraform_hcl import parse_file
 
     suffix = item.path.rsplit(".", 1)[-1]
     try:
@@ -100,7 +101,7 @@ def _parses(item: GeneratedFile) -> str | None:
         elif suffix == "json":
             json.loads(item.content.decode("utf-8-sig"))
         elif suffix == "tf":
-            hcl2.parses_to_tree(item.content.decode("utf-8"))
+            parse_file(item.path, item.content.decode("utf-8"))
     except Exception as exc:  # noqa: BLE001 - any parser failure is the answer we want
         return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     return None
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=5000, help="number of files to write (default 5000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default bench/out)")
-    parser.add_argument("--verify", action="store_true", help="parse every file afterwards with PyYAML/json/python-hcl2")
+    parser.add_argument("--verify", action="store_true", help="parse every file afterwards with PyYAML, json and bcdr-lint's HCL parser (tree-sitter-hcl)")
     args = parser.parse_args(argv)
     if args.files < 50:
         parser.error("--files must be at least 50 (the fixed noise and broken files alone are ~40)")

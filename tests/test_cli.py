@@ -126,14 +126,15 @@ def _imported_modules(*args: str) -> set[str]:
 
 def test_version_imports_no_parser_or_reporter():
     loaded = _imported_modules("--version")
-    for heavy in ("yaml", "hcl2", "lark", "sarif_om", "jsonschema", "pathspec", "bcdr_lint.rules", "bcdr_lint.engine"):
+    for heavy in ("yaml", "tree_sitter", "lark", "sarif_om", "jsonschema", "pathspec", "bcdr_lint.rules", "bcdr_lint.engine"):
         assert heavy not in loaded, heavy
 
 
 def test_checking_one_yaml_file_imports_no_terraform_or_sarif_code():
     loaded = _imported_modules("check", "fixtures/BCDR001/good/k8s/deployment.yaml")
     assert "yaml" in loaded and "bcdr_lint.loaders.kubernetes" in loaded
-    for unused in ("hcl2", "lark", "sarif_om", "jsonschema", "bcdr_lint.loaders.terraform", "bcdr_lint.loaders.arm"):
+    for unused in ("tree_sitter", "tree_sitter_hcl", "lark", "sarif_om", "jsonschema",
+                   "bcdr_lint.loaders.terraform", "bcdr_lint.loaders.arm"):
         assert unused not in loaded, unused
 
 

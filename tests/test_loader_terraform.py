@@ -279,6 +279,12 @@ def _probe(tmp_path: Path, expression: str, prelude: str = "") -> object:
         ('"n=${1 + 1}, ok=${true}"', "n=2, ok=true"),
         ("<<EOT\nline one\n  two\nEOT\n", "line one\n  two\n"),
         ("<<-EOT\n    indented\n      more\n    EOT\n", "indented\n  more\n"),
+        # ~ strips the whitespace on its side of the interpolation.
+        ('"a ${~ "x"} b ${"y" ~} c"', "ax b yc"),
+        # An exponent needs no fraction in HCL (tree-sitter-hcl's grammar wants one).
+        ('[1e3, 2E+2, 2.5e-1, "n${1e1}"]', [1000.0, 200.0, 0.25, "n10"]),
+        ("!!true", True),
+        ("1 + 2 * 3 == 7 || false", True),
     ],
 )
 def test_literals_and_operators(tmp_path, expression, expected):
@@ -314,6 +320,25 @@ def test_what_cannot_be_evaluated_is_unresolved_with_its_source_text(tmp_path, e
     assert (value.expression, value.reason, value.location.start_line) == (unresolved_text, reason, 4)
 
 
+def test_parenthesized_object_key_is_an_expression(tmp_path):
+    prelude = 'locals {\n  k = "from-local"\n}\n'
+    assert _probe(tmp_path, '{ (local.k) = 1, k = 2, "${local.k}x" = 3 }', prelude) == {
+        "from-local": 1, "k": 2, "from-localx": 3}
+
+
+def test_columns_count_characters_not_bytes(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'resource "azurerm_virtual_network" "v" {\n  name = "v"\n  address_space = ["é€", var.nope]\n}\n',
+        encoding="utf-8")
+    result = load_module(str(tmp_path), [str(tmp_path / "main.tf")])
+    location = result.resources[0].loc("address_space")
+    assert (location.start_line, location.start_col, location.end_line, location.end_col) == (3, 3, 3, 35)
+    (tmp_path / "main.tf").write_text('locals {\n  a = ["é€" 2]\n}\n', encoding="utf-8")
+    error = load_module(str(tmp_path), [str(tmp_path / "main.tf")]).errors[0]
+    assert (error.location.start_line, error.location.start_col, error.message) == (
+        2, 13, "Terraform syntax error: unexpected '2'")
+
+
 def test_null_means_unset(tmp_path):
     (tmp_path / "main.tf").write_text(
         'resource "azurerm_kubernetes_cluster" "k" {\n  name = "k"\n  sku_tier = null\n}\n', encoding="utf-8")
@@ -332,6 +357,26 @@ def test_syntax_errors_name_file_line_and_column_and_other_files_still_load(at_r
          "Terraform syntax error: unexpected end of file (unclosed block, bracket or string?)"),
     ]
     assert [r.key for r in result.resources] == [f"tf:{BROKEN}:azurerm_virtual_network.ok"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "what"),
+    [
+        ('locals {\n  a = [1, 2\n}\n', 3, 1, "missing ']'"),
+        ('resource "a" "b" {\n  name = "${var.x"\n}\n', 2, 13, "unexpected 'var'"),
+        ('resource "a" "b" {\n  name = "x"\n  location "eastus"\n}\n', 3, 3, "unexpected 'location'"),
+        ('locals {\n  a = 1 +\n}\n', 2, 9, "unexpected '+'"),
+        ('locals {\n  a = @x\n}\n', 2, 7, "unexpected '@'"),
+        ('locals {\n  a = <<EOT\nno end marker\n}\n', 4, 1,
+         "unexpected end of file (unclosed block, bracket or string?)"),
+    ],
+)
+def test_syntax_errors_point_at_the_first_mistake(tmp_path, text, line, column, what):
+    (tmp_path / "main.tf").write_text(text, encoding="utf-8")
+    result = load_module(str(tmp_path), [str(tmp_path / "main.tf")])
+    assert [(e.location.start_line, e.location.start_col, e.message) for e in result.errors] == [
+        (line, column, f"Terraform syntax error: {what}")]
+    assert result.resources == []
 
 
 def test_syntax_errors_are_bcdr001_findings(at_root):

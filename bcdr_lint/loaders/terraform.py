@@ -1,6 +1,6 @@
 """Terraform (azurerm) loader: every .tf file of one folder is one module.
 
-Files are parsed to Lark trees (``terraform_hcl``), the module's variables, locals, resources and
+Files are parsed with tree-sitter-hcl (``terraform_hcl``), the module's variables, locals, resources and
 data sources are indexed (here), values are evaluated statically (``terraform_eval``) and
 azurerm blocks become normalized resources (``terraform_resources``).
 

@@ -1,7 +1,10 @@
-"""Static evaluation of Terraform expressions over the Lark tree of one module (folder).
+"""Static evaluation of Terraform expressions over the tree-sitter trees of one module (folder).
 
 Every argument is evaluated at most once (memoized by argument), so references between
 resources, locals and variables cost a dictionary lookup, never a re-walk.
+
+Literals, strings, collections and operators are ``terraform_expressions``; this module adds
+the scope: references to variables, locals, resources and data sources.
 
 Inside the evaluator an ``Unresolved`` names its *cause* (``var.location``, "variable has no
 default"); ``at_argument`` re-states it at the argument that uses it, with that argument's
@@ -13,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from lark import Token, Tree
+from tree_sitter import Node
 
-from bcdr_lint.loaders import terraform_literals as literals
-from bcdr_lint.loaders.terraform_hcl import Argument, Block, Node, SourceFile, flatten, node_name, significant, unwrap
+from bcdr_lint.loaders.terraform_expressions import Env, Expressions
+from bcdr_lint.loaders.terraform_hcl import Argument, Block, SourceFile, reference, root_length, steps_of
 from bcdr_lint.loaders.terraform_types import DATA_IDENTITIES, IDENTITIES, IdentitySpec, resource_key
 from bcdr_lint.model import Location, Ref, Unresolved
 from bcdr_lint.model.azure_id import ref_from_azure_id
@@ -53,10 +56,9 @@ class ModuleScope:
 
 
 Identity = tuple[str | None, tuple[str, ...], str | None]
-Env = Mapping[str, Any] | None
 
 
-class Evaluator:
+class Evaluator(Expressions):
     def __init__(self, scope: ModuleScope) -> None:
         self.scope = scope
         # Keyed by the objects themselves (identity hashing), never by id(): blocks made for
@@ -86,19 +88,22 @@ class Evaluator:
         if known is not MISSING:
             return known
         self._values[key] = _IN_PROGRESS
-        value = self.eval(arg.expr, arg.file, arg.env)
+        try:
+            value = self.eval(arg.expr, arg.file, arg.env)
+        except RecursionError:
+            value = Unresolved(arg.text, "expression nested too deeply to evaluate")
         self._values[key] = value
         return value
 
     def resource_reference(self, arg: Argument, attribute: str) -> str | None:
         """The address ``type.name`` when ``arg`` is exactly ``type.name.<attribute>``."""
-        node = unwrap(arg.expr)
-        root, steps = flatten(node)
-        if not (isinstance(root, Tree) and root.data == "identifier"):
+        found = reference(arg.expr, arg.file)
+        if found is None:
             return None
+        root, steps = found
         if len(steps) != 2 or steps[0][0] != "attr" or steps[1] != ("attr", attribute):
             return None
-        address = f"{node_name(root)}.{steps[0][1]}"
+        address = f"{root}.{steps[0][1]}"
         return address if address in self.scope.resources else None
 
     def blocks(self, block: Block, block_type: str) -> tuple[list[Block], list[Unresolved]]:
@@ -172,94 +177,18 @@ class Evaluator:
         return Ref(type=azure_type, names=names, resource_group=group,
                    key=resource_key(self.scope.folder, address), text=text)
 
-    # -- expressions -----------------------------------------------------------------------
-
-    def eval(self, node: Node, file: SourceFile, env: Env = None) -> Any:
-        if isinstance(node, Token):
-            return Unresolved(str(node), "unexpected token in expression")
-        kind = node.data
-        if kind == "expr_term":
-            inner = significant(node.children)
-            # ``( expression )`` keeps its parentheses as tokens around the expression.
-            return self.eval(inner[1] if len(inner) == 3 else inner[0], file, env)
-        if kind == "string":
-            return self._string(node, file, env)
-        if kind == "int_lit" or kind == "float_lit":
-            return literals.number(str(node.children[0]))
-        if kind == "literal_value":
-            return {"true": True, "false": False, "null": None}[str(node.children[0])]
-        if kind in ("heredoc_template", "heredoc_template_trim"):
-            return literals.heredoc(str(node.children[0]), trim=kind.endswith("trim"), text=file.source(node))
-        if kind == "tuple":
-            return [self.eval(item, file, env) for item in significant(node.children) if isinstance(item, Tree)]
-        if kind == "object":
-            return self._object(node, file, env)
-        if kind in ("get_attr_expr_term", "index_expr_term", "identifier"):
-            return self._traversal(node, file, env)
-        if kind == "unary_op":
-            operator, operand = significant(node.children)
-            return literals.unary(str(operator).strip(), self.eval(operand, file, env), file.source(node))
-        if kind == "binary_op":
-            left, term = significant(node.children)[:2]
-            operator_node, right = significant(term.children)
-            operator = str(operator_node.children[0]).strip()
-            return literals.binary(operator, self.eval(left, file, env), self.eval(right, file, env), file.source(node))
-        return Unresolved(file.source(node), _UNSUPPORTED.get(kind, "expression not evaluated statically"))
-
-    def _string(self, node: Tree, file: SourceFile, env: Env) -> Any:
-        parts = [p for p in node.children if isinstance(p, Tree)]
-        if len(parts) == 1 and isinstance(parts[0].children[0], Tree) and parts[0].children[0].data == "interpolation":
-            # "${x}" alone is x itself, whatever its type (HCL keeps it unconverted).
-            return self.eval(significant(parts[0].children[0].children)[1], file, env)
-        pieces: list[str] = []
-        for part in parts:
-            content = part.children[0]
-            if isinstance(content, Token):
-                if content.type == "STRING_CHARS":
-                    pieces.append(literals.unescape(str(content)))
-                else:  # $${ and %%{ stand for a literal ${ and %{
-                    pieces.append(str(content)[1:])
-                continue
-            if content.data != "interpolation":
-                return Unresolved(file.source(node), "string template directive (%{ ... })")
-            inner = significant(content.children)[1]
-            piece = literals.template_text(self.eval(inner, file, env), file.source(inner))
-            if isinstance(piece, Unresolved):
-                return piece
-            pieces.append(piece)
-        return "".join(pieces)
-
-    def _object(self, node: Tree, file: SourceFile, env: Env) -> Any:
-        result: dict[str, Any] = {}
-        for element in node.children:
-            if not (isinstance(element, Tree) and element.data == "object_elem"):
-                continue
-            key_node, _separator, value_node = element.children
-            key = self._object_key(significant(key_node.children)[0], file, env)
-            if isinstance(key, Unresolved):
-                return key
-            result[key] = self.eval(value_node, file, env)
-        return result
-
-    def _object_key(self, node: Tree, file: SourceFile, env: Env) -> str | Unresolved:
-        if node.data == "keyword":
-            return node_name(node)
-        inner = unwrap(node)
-        if isinstance(inner, Tree) and inner.data == "identifier":
-            return node_name(inner)  # a bare word is the key itself, not a reference
-        key = self.eval(node, file, env)
-        if isinstance(key, Unresolved):
-            return key
-        return literals.template_text(key, file.source(node))
-
     # -- references ------------------------------------------------------------------------
 
-    def _traversal(self, node: Tree, file: SourceFile, env: Env) -> Any:
-        root, steps = flatten(node)
-        text = file.source(node)
-        if not (isinstance(root, Tree) and root.data == "identifier"):
-            return self._apply(self.eval(root, file, env), steps, file, text, env)
-        name = node_name(root)
+    def _traversal(self, parts: list[Node], file: SourceFile, env: Env) -> Any:
+        text = file.between(parts[0].start_byte, parts[-1].end_byte)
+        split = root_length(parts)
+        steps = steps_of(parts[split:], file)
+        if steps is None:
+            splat = next(p for p in parts[split:] if p.type == "splat")
+            return Unresolved(file.between(parts[0].start_byte, splat.end_byte), "splat expression")
+        if parts[0].type != "variable_expr":
+            return self._apply(self._terms(parts[:split], file, env), steps, file, text, env)
+        name = file.source(parts[0])
         if env and name in env:
             return self._apply(env[name], steps, file, text, env)
         first = steps[0][1] if steps and steps[0][0] == "attr" else None
@@ -363,17 +292,6 @@ class Evaluator:
         return value
 
 
-_UNSUPPORTED = {
-    "function_call": "function call, evaluated by Terraform",
-    "conditional": "conditional expression",
-    "for_tuple_expr": "for expression",
-    "for_object_expr": "for expression",
-    "attr_splat_expr_term": "splat expression",
-    "full_splat_expr_term": "splat expression",
-    "template_string": "string template directive",
-}
-
-
 def at_argument(value: Any, arg: Argument) -> Any:
     """Re-state an unresolved cause at the argument that uses it (its text and location)."""
     if isinstance(value, Unresolved):
@@ -398,9 +316,9 @@ def _locate(value: Any, location: Location) -> Any:
 def _iterator_name(generator: Block, block_type: str) -> str:
     argument = generator.arguments.get("iterator")
     if argument is not None:
-        node = unwrap(argument.expr)
-        if isinstance(node, Tree) and node.data == "identifier":
-            return node_name(node)
+        found = reference(argument.expr, argument.file)
+        if found is not None and not found[1]:
+            return found[0]
     return block_type
 
 

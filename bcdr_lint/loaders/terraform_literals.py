@@ -11,23 +11,30 @@ from typing import Any
 
 from bcdr_lint.model import Ref, Unresolved
 
-_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+# The same escapes, and ``$${``/``%%{`` that stand for a literal ``${``/``%{`` in a template.
+_TEMPLATE_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))|([$%])\4\{", re.S)
 # An interpolation or directive that is not escaped by doubling its first character.
 _TEMPLATE_SEQUENCE = re.compile(r"(?<![$%])[$%]\{")
 
 
-def unescape(chars: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        code = match.group(1) or match.group(2)
-        if code:
-            try:
-                return chr(int(code, 16))
-            except ValueError:  # beyond the Unicode range: keep as written
-                return match.group(0)
-        return _SIMPLE_ESCAPES.get(match.group(3), match.group(0))
+def template_literal(chars: str) -> str:
+    """The text of a quoted string's literal part, as written between its quotes or interpolations."""
+    if "\\" not in chars and "{" not in chars:
+        return chars
+    return _TEMPLATE_ESCAPE.sub(_replace_escape, chars)
 
-    return _ESCAPE.sub(replace, chars)
+
+def _replace_escape(match: re.Match[str]) -> str:
+    if match.group(4):
+        return match.group(4) + "{"
+    code = match.group(1) or match.group(2)
+    if code:
+        try:
+            return chr(int(code, 16))
+        except ValueError:  # beyond the Unicode range: keep as written
+            return match.group(0)
+    return _SIMPLE_ESCAPES.get(match.group(3), match.group(0))
 
 
 def heredoc(raw: str, *, trim: bool, text: str) -> str | Unresolved:

@@ -83,3 +83,20 @@ def test_an_ignored_folder_named_explicitly_is_checked(tmp_path, monkeypatch):
     })
     assert discover(["."]).yaml == []
     assert discover(["generated"]).yaml == ["generated/app.yaml"]
+
+
+def test_a_named_tf_file_brings_its_module(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _tree(tmp_path, {"infra/main.tf": "", "infra/variables.tf": "", "infra/sub/x.tf": "", "app.yaml": ""})
+    found = discover(["infra/main.tf", "app.yaml"])
+    assert found.terraform == {"infra": ["infra/main.tf", "infra/variables.tf"]}
+    assert found.yaml == ["app.yaml"]
+
+
+def test_paths_outside_the_current_folder_stay_absolute(tmp_path, monkeypatch):
+    _tree(tmp_path, {"repo/k8s/app.yaml": ""})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert discover([str(tmp_path / "repo")]).yaml == [(tmp_path / "repo/k8s/app.yaml").resolve().as_posix()]
+    assert discover(["."]).yaml == []

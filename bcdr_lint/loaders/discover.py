@@ -38,26 +38,42 @@ class Discovered:
         return sorted(files)
 
 
-def display_path(path: Path) -> str:
-    """Paths are shown relative to the current directory when below it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
-    except ValueError:
+class _Shower:
+    """Shows paths relative to the current directory, resolving it once per run."""
+
+    def __init__(self) -> None:
+        self._cwd = str(Path.cwd().resolve())
+        self._prefix = self._cwd.rstrip(os.sep) + os.sep
+
+    def show(self, path: Path, resolved: bool = False) -> str:
+        absolute = str(path if resolved else path.resolve())
+        if absolute == self._cwd:
+            return "."
+        if absolute.startswith(self._prefix):
+            return Path(absolute[len(self._prefix):]).as_posix()
         return path.as_posix()
 
 
 def discover(paths: list[str]) -> Discovered:
     found = Discovered()
     seen: set[str] = set()
+    shower = _Shower()
     for raw in paths:
         path = Path(raw)
         if path.is_file():
             # Named explicitly (as pre-commit does): checked even if .gitignore lists it.
-            if not _in_helm_templates(path):
-                _add(found, seen, path)
+            if _in_helm_templates(path):
+                continue
+            if path.suffix.lower() in TERRAFORM_SUFFIXES:
+                # A .tf file is part of its folder's module: variables and locals live beside it.
+                for sibling in sorted(path.resolve().parent.glob("*.tf")):
+                    if sibling.is_file():
+                        _add(found, seen, sibling, shower.show(sibling, resolved=True))
+            else:
+                _add(found, seen, path, shower.show(path))
         elif path.is_dir():
             for file_path in _walk(path):
-                _add(found, seen, file_path)
+                _add(found, seen, file_path, shower.show(file_path, resolved=True))
         else:
             found.missing.append(raw)
     for files in found.terraform.values():
@@ -76,11 +92,10 @@ def _in_helm_templates(path: Path) -> bool:
     return False
 
 
-def _add(found: Discovered, seen: set[str], path: Path) -> None:
+def _add(found: Discovered, seen: set[str], path: Path, shown: str) -> None:
     suffix = path.suffix.lower()
-    if suffix not in YAML_SUFFIXES and suffix not in JSON_SUFFIXES and suffix not in TERRAFORM_SUFFIXES:
+    if suffix not in _SUFFIXES:
         return
-    shown = display_path(path)
     if shown in seen:
         return
     seen.add(shown)
@@ -100,12 +115,12 @@ def _walk(root: Path):
     with patterns relative to that folder, as git reads them.
     """
     root_abs = root.resolve()
-    specs = dict(_inherited_gitignores(root_abs))
+    specs = {str(folder): spec for folder, spec in _inherited_gitignores(root_abs)}
     for current, dirs, files in os.walk(root_abs):
         here = Path(current)
         spec = _read_gitignore(here / ".gitignore") if ".gitignore" in files else None
         if spec is not None:
-            specs[here] = spec
+            specs[current] = spec
         # Helm chart templates are Go templates, not YAML: skipped until charts are rendered.
         is_chart = "Chart.yaml" in files or "Chart.yml" in files
         kept = []
@@ -120,20 +135,30 @@ def _walk(root: Path):
         for name in sorted(files):
             file_path = here / name
             if file_path.suffix.lower() in _SUFFIXES and not _ignored(file_path, specs, is_dir=False):
-                yield root / file_path.relative_to(root_abs)
+                yield file_path
 
 
 _SUFFIXES = YAML_SUFFIXES | JSON_SUFFIXES | TERRAFORM_SUFFIXES
 
 
-def _ignored(path: Path, specs: dict, *, is_dir: bool) -> bool:
-    for base in path.parents:
+def _ignored(path: Path | str, specs: dict[str, object], *, is_dir: bool) -> bool:
+    """Whether a .gitignore of an ancestor folder (``specs``: folder path -> spec) excludes it.
+
+    Ancestors are found by cutting the path string, not through Path.parents: this runs for
+    every file of the tree, and stays proportional to its depth, not to the .gitignore count.
+    """
+    text = str(path)
+    cut = text.rfind(os.sep)
+    while cut > 0 or (cut == 0 and text != os.sep):
+        base = text[:cut] or os.sep
         spec = specs.get(base)
-        if spec is None:
-            continue
-        relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
-        if spec.match_file(relative):
-            return True
+        if spec is not None:
+            relative = text[len(base):].lstrip(os.sep).replace(os.sep, "/") + ("/" if is_dir else "")
+            if spec.match_file(relative):
+                return True
+        if cut == 0:
+            break
+        cut = text.rfind(os.sep, 0, cut)
     return False
 
 
@@ -159,6 +184,6 @@ def _inherited_gitignores(root: Path) -> list:
         return []  # not in a git repository: .gitignore files above the root do not apply
     # A folder named on the command line is checked even when an enclosing .gitignore lists
     # it (as a file named explicitly is); only the .gitignore files inside it then apply.
-    if _ignored(root, dict(chain), is_dir=True):
+    if _ignored(root, {str(folder): spec for folder, spec in chain}, is_dir=True):
         return []
     return chain

@@ -1,6 +1,6 @@
 """The model: indexes, reference resolution in both directions, never a guess."""
 
-from bcdr_lint.model import Kind, Location, Model, Ref, Resource, Unresolved, is_resolved, normalize_region
+from bcdr_lint.model import Kind, Location, Model, Ref, Resource, Unresolved, is_resolved, lower_or_none, normalize_region
 from bcdr_lint.model.azure_id import SUBNET, VIRTUAL_NETWORK, ref_from_azure_id
 
 
@@ -56,3 +56,25 @@ def test_location_of_property_falls_back_to_resource():
     r = res(Kind.AKS_CLUSTER, "c", "aks", attr_locations={"region": Location("x.tf", 7, 3, 7, 20)})
     assert r.loc("region").start_line == 7
     assert r.loc("sku_tier") == r.location
+
+
+def test_same_named_resources_resolve_to_the_one_beside_the_reference():
+    def at(path, kind, key, name, **kw):
+        return Resource(kind=kind, key=key, name=name, location=Location(path, 1), source_type="t", **kw)
+
+    dev = at("dev/a.json", Kind.VIRTUAL_NETWORK, "d", "hub", azure_type=VIRTUAL_NETWORK, azure_names=("hub",))
+    prod = at("prod/a.json", Kind.VIRTUAL_NETWORK, "p", "hub", azure_type=VIRTUAL_NETWORK, azure_names=("hub",))
+    peering = at("prod/b.json", Kind.VNET_PEERING, "x", "peer", refs={"local_vnet": Ref(type=VIRTUAL_NETWORK, names=("hub",))})
+    stray = at("other/c.json", Kind.VNET_PEERING, "y", "peer", refs={"local_vnet": Ref(type=VIRTUAL_NETWORK, names=("hub",))})
+    model = Model([dev, prod, peering, stray])
+    assert model.target(peering, "local_vnet") is prod  # same folder
+    assert model.target(stray, "local_vnet") is None
+    assert model.ambiguous(stray, "local_vnet") == [dev, prod]
+    assert model.ambiguous(peering, "local_vnet") == []
+
+
+def test_enum_values_of_the_wrong_type_are_unresolved_not_passed_on():
+    assert lower_or_none(" Standard_LRS ") == "standard_lrs"
+    assert lower_or_none(None) is None
+    odd = lower_or_none(42)
+    assert isinstance(odd, Unresolved) and odd.expression == "42" and "a number" in odd.reason

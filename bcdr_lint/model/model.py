@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Iterable, Sequence
 
 from bcdr_lint.model.resource import Kind, ParseError, Resource
-from bcdr_lint.model.values import Ref, Unresolved
+from bcdr_lint.model.values import Ref
 
 
 class Model:
@@ -37,13 +37,17 @@ class Model:
                 self._by_azure_id[_azure_id(resource.azure_type, resource.azure_names)].append(resource)
         self._targets: dict[tuple[str, str], Resource] = {}
         self._referrers: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+        self._ambiguous: dict[tuple[str, str], list[Resource]] = {}
         for resource in self.resources:
             for ref_name, ref in resource.refs.items():
-                if isinstance(ref, Ref):
-                    target = self.resolve(ref)
-                    if target is not None:
-                        self._targets[(resource.key, ref_name)] = target
-                        self._referrers[(target.key, ref_name)].append(resource)
+                if not isinstance(ref, Ref):
+                    continue
+                candidates = self.candidates(ref, near=resource)
+                if len(candidates) == 1:
+                    self._targets[(resource.key, ref_name)] = candidates[0]
+                    self._referrers[(candidates[0].key, ref_name)].append(resource)
+                elif candidates:
+                    self._ambiguous[(resource.key, ref_name)] = candidates
 
     def __len__(self) -> int:
         return len(self.resources)
@@ -56,15 +60,27 @@ class Model:
     def by_key(self, key: str) -> Resource | None:
         return self._by_key.get(key)
 
-    def resolve(self, ref: Ref) -> Resource | None:
+    def resolve(self, ref: Ref, near: Resource | None = None) -> Resource | None:
         """The resource a reference points at, or ``None`` when the model does not hold it
         or holds several that fit equally well (never a guess)."""
+        candidates = self.candidates(ref, near)
+        return candidates[0] if len(candidates) == 1 else None
+
+    def candidates(self, ref: Ref, near: Resource | None = None) -> list[Resource]:
+        """The resources a reference may mean, narrowed as far as the facts allow.
+
+        By key, the one resource. By Azure identity: every resource of that type and name,
+        narrowed by resource group when the reference names one, then — when ``near`` (the
+        referring resource) is given — to those declared in the same file, then the same folder:
+        the same template copied into ``dev/`` and ``prod/`` declares two registries of one name,
+        and each replica belongs to the registry beside it.
+        """
         if ref.key is not None:
             found = self._by_key.get(ref.key)
             if found is not None or ref.type is None:
-                return found
+                return [found] if found is not None else []
         if ref.type is None or not ref.names:
-            return None
+            return []
         candidates = self._by_azure_id.get(_azure_id(ref.type, ref.names), [])
         if len(candidates) > 1 and isinstance(ref.resource_group, str):
             wanted = ref.resource_group.lower()
@@ -72,7 +88,18 @@ class Model:
                 c for c in candidates
                 if isinstance(c.resource_group, str) and c.resource_group.lower() == wanted
             ]
-        return candidates[0] if len(candidates) == 1 else None
+        if len(candidates) > 1 and near is not None:
+            for same_place in (_same_file, _same_folder):
+                narrowed = [c for c in candidates if same_place(c, near)]
+                if narrowed:
+                    candidates = narrowed
+                    if len(candidates) == 1:
+                        break
+        return list(candidates)
+
+    def ambiguous(self, resource: Resource, ref_name: str) -> list[Resource]:
+        """The resources ``resource.refs[ref_name]`` could mean when it fits several (else [])."""
+        return list(self._ambiguous.get((resource.key, ref_name), ()))
 
     def target(self, resource: Resource, ref_name: str) -> Resource | None:
         """The resource that ``resource.refs[ref_name]`` points at, if the model holds it."""
@@ -82,8 +109,14 @@ class Model:
         """Resources whose ``refs[ref_name]`` points at ``resource`` (e.g. a cluster's pools)."""
         return list(self._referrers.get((resource.key, ref_name), ()))
 
-    def ref_value(self, resource: Resource, ref_name: str) -> Ref | Unresolved | None:
-        return resource.refs.get(ref_name)
+
+
+def _same_file(a: Resource, b: Resource) -> bool:
+    return a.location.path == b.location.path
+
+
+def _same_folder(a: Resource, b: Resource) -> bool:
+    return a.location.path.rpartition("/")[0] == b.location.path.rpartition("/")[0]
 
 
 def _azure_id(azure_type: str, names: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:

@@ -30,7 +30,7 @@ persistent-volume-claim       ``namespace``, ``storage_class``, ``volume_name``,
 persistent-volume             ``storage_class``, ``source`` (``local``/``hostPath``/``csi``/...),
                               ``driver``, ``claim_ref`` (``namespace/name``)
 storage-class                 ``provisioner``, ``parameters`` (dict, keys lower case),
-                              ``sku`` (lower case, from skuName/storageaccounttype)
+                              ``sku`` (lower case, from skuName/storageaccounttype), ``sku_text`` (as written)
 velero-schedule/velero-backup ``included_namespaces`` (list or None = all),
                               ``excluded_namespaces`` (list)
 ============================  ==================================================================

@@ -62,8 +62,15 @@ def normalize_region(value: Any) -> Any:
     return value
 
 
-def lower_or_none(value: Any) -> Any:
-    """Enum values (SKUs, tiers) compare case-insensitively: keep them lower case."""
+def lower_or_none(value: Any) -> str | Unresolved | None:
+    """Enum values (SKUs, tiers) compare case-insensitively: keep them lower case.
+
+    A value of another type (``sku = 1``, ``"name": 42``) is no SKU a rule can compare: it is
+    reported as unresolved rather than handed to rules that expect text.
+    """
     if isinstance(value, str):
         return value.strip().lower()
-    return value
+    if value is None or isinstance(value, Unresolved):
+        return value
+    kind = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    return Unresolved(str(value), f"expected text, found {kind}")

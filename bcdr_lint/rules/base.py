@@ -35,16 +35,19 @@ class Rule:
         attr: str | None = None,
         related: Iterable[Related] = (),
         location: Location | None = None,
+        more: int = 0,
     ) -> Finding:
         """A finding of this rule at ``resource`` (at its property ``attr`` where located).
 
         Related locations are capped: a registry serving 300 clusters is one finding a reviewer
         can read, not a list that buries the code-scanning alert (and the report's size).
+        ``more`` counts related locations a rule did not even build (see ``capped``).
         """
         related = tuple(related)
-        if len(related) > MAX_RELATED:
-            message = f"{message} ({len(related) - MAX_RELATED} more related locations not listed)"
-            related = related[:MAX_RELATED]
+        more += max(0, len(related) - MAX_RELATED)
+        related = related[:MAX_RELATED]
+        if more:
+            message = f"{message} ({more} more related locations not listed)"
         return Finding(
             rule_id=self.id,
             level=self.level,
@@ -65,10 +68,6 @@ class Rule:
             identity=f"{resource.key}|{attr}|{value.expression}",
             needed_by=(self.id,),
         )
-
-    @property
-    def summary_line(self) -> str:
-        return self.summary
 
 
 def rule(*, id: str, name: str, level: str, summary: str, help_uri: str, tags: tuple[str, ...] = ()) -> Callable[[Check], Rule]:
@@ -94,7 +93,14 @@ def related(resource: Resource, message: str | None = None, attr: str | None = N
     return Related(resource.loc(attr), message or resource.label)
 
 
-def iter_regions(resources: Iterable[Resource]) -> Iterator[tuple[Resource, str]]:
+def capped(resources: Iterable[Resource], make: Callable[[Resource], Related]) -> tuple[list[Related], int]:
+    """The first MAX_RELATED related locations and how many more there are, building only those
+    shown: correlation rules over thousands of clusters stay linear."""
+    shown: list[Related] = []
+    more = 0
     for resource in resources:
-        if isinstance(resource.region, str):
-            yield resource, resource.region
+        if len(shown) < MAX_RELATED:
+            shown.append(make(resource))
+        else:
+            more += 1
+    return shown, more

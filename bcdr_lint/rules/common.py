@@ -31,10 +31,6 @@ def split_by_region(resources: list[Resource]) -> tuple[dict[str, list[Resource]
     return by_region, unknown
 
 
-def names(resources: list[Resource]) -> str:
-    return ", ".join(f"'{r.name}'" for r in resources)
-
-
 def node_pools(model: Model, cluster: Resource) -> list[Resource]:
     return model.referrers(cluster, "cluster")
 
@@ -43,3 +39,22 @@ def load_balancer_sku(cluster: Resource) -> str | Unresolved:
     """The cluster's load balancer SKU; unset means the AKS default, Standard."""
     value = cluster.get("load_balancer_sku")
     return "standard" if value is None else value
+
+
+def ref_target(model: Model, resource: Resource, ref_name: str) -> Resource | Unresolved | None:
+    """What ``resource.refs[ref_name]`` points at in the model.
+
+    An unresolved reference, or one that fits several resources equally well, is Unresolved
+    (located at the reference); None means unset or not in the model.
+    """
+    value = resource.refs.get(ref_name)
+    if value is None or isinstance(value, Unresolved):
+        return value
+    target = model.target(resource, ref_name)
+    if target is not None:
+        return target
+    several = model.ambiguous(resource, ref_name)
+    if several:
+        places = ", ".join(sorted({f"{c.location.path}:{c.location.start_line}" for c in several}))
+        return Unresolved(str(value), f"it matches {len(several)} resources of the model ({places})", resource.loc(ref_name))
+    return None

@@ -45,3 +45,25 @@ def test_basic_load_balancer(at_root):
 def test_standard_and_unset_are_fine(at_root):
     assert findings_for(["fixtures/BCDR302/good/terraform"], ["BCDR302"]) == []
     assert findings_for(["fixtures/BCDR302/good/arm"], ["BCDR302"]) == []
+
+
+def test_a_same_named_network_elsewhere_is_not_this_clusters_network(at_root):
+    # Two templates declare 'vnet-spoke'; only the payments one is peered. The search cluster's
+    # subnet reference resolves to the network in its own template, not by name alone.
+    assert findings_for(["fixtures/BCDR301/good/same-name-networks"], ["BCDR301", "BCDR002"]) == []
+
+
+def test_unresolved_peering_side_is_reported_not_guessed(at_root):
+    F = "fixtures/BCDR301/unresolved/terraform"
+    assert findings_for([F], ["BCDR301", "BCDR002"]) == [
+        ("BCDR002", f"{F}/main.tf", 27),
+        ("BCDR002", f"{F}/main.tf", 28),
+    ]
+    assert all(f.needed_by == ("BCDR301",) for f in run([F], ["BCDR301", "BCDR002"]))
+
+
+def test_pool_of_an_unresolved_cluster_in_a_peered_network_is_reported(at_root):
+    F = "fixtures/BCDR301/unresolved/arm"
+    assert findings_for([F], ["BCDR301", "BCDR002"]) == [("BCDR002", f"{F}/azuredeploy.json", 41)]
+    (note,) = run([F], ["BCDR301", "BCDR002"])
+    assert "parameter 'clusterName' has no default value" in note.message

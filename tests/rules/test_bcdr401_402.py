@@ -91,3 +91,14 @@ resource "azurerm_container_registry" "acr" {
     assert "westus2 ('aks-00', 'aks-01', 'aks-02' and 12 more)" in finding.message
     assert finding.message.endswith("(5 more related locations not listed)")
     assert len(finding.related) == 10
+
+
+def test_copies_of_one_template_each_keep_their_replica(at_root):
+    # dev/ and prod/ both declare registry 'contosoacr' with a replication 'contosoacr/westus':
+    # each replication belongs to the registry of its own file.
+    assert findings_for(["fixtures/BCDR402/good/copied-template"], ["BCDR402", "BCDR002"]) == []
+
+
+def test_replica_of_an_unknown_registry_may_be_the_missing_one(at_root):
+    F = "fixtures/BCDR402/unresolved/arm"
+    assert findings_for([F], ["BCDR402", "BCDR002"]) == [("BCDR002", f"{F}/azuredeploy.json", 18)]

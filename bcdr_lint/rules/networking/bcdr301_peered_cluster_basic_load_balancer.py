@@ -44,10 +44,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from bcdr_lint.findings import Finding, Related
-from bcdr_lint.model import Kind, Model, Unresolved
+from bcdr_lint.model import Kind, Model, Resource, Unresolved
 from bcdr_lint.rules.base import related, rule
-from bcdr_lint.rules.common import clusters, load_balancer_sku, node_pools
-from bcdr_lint.rules.networking.vnets import VnetId, peering_side, vnet_of_subnet_ref
+from bcdr_lint.rules.common import clusters, load_balancer_sku, node_pools, ref_target
+from bcdr_lint.rules.networking.vnets import PeeredNetworks, VnetId, vnet_of_subnet_ref
 
 
 @rule(
@@ -59,45 +59,56 @@ from bcdr_lint.rules.networking.vnets import VnetId, peering_side, vnet_of_subne
     tags=("networking", "multi-region"),
 )
 def check(model: Model) -> Iterator[Finding]:
-    peered: list[tuple[VnetId, object]] = []
-    for peering in model.of_kind(Kind.VNET_PEERING):
-        for side in ("local_vnet", "remote_vnet"):
-            vnet = peering_side(model, peering, side)
-            if isinstance(vnet, VnetId):
-                peered.append((vnet, peering))
+    peered = PeeredNetworks(model)
     if not peered:
         return
-    for cluster in clusters(model):
+    all_clusters = clusters(model)
+    for cluster in all_clusters:
         sku = load_balancer_sku(cluster)
         if sku == "standard":
             continue
-        pools = node_pools(model, cluster)
         matches: list[Related] = []
-        unknown_subnets = []
-        for pool in pools:
+        unknown: list[tuple[Resource, Unresolved]] = []
+        has_network = False
+        for pool in node_pools(model, cluster):
             vnet = vnet_of_subnet_ref(model, pool, "subnet")
             if isinstance(vnet, Unresolved):
-                unknown_subnets.append((pool, vnet))
+                unknown.append((pool, vnet))
             elif vnet is not None:
-                for other, peering in peered:
-                    if vnet.same_as(other):
-                        matches.append(related(peering, f"{peering.label} peers {other.label}"))
-        if not matches:
-            if sku == "basic":
-                for pool, value in unknown_subnets:
-                    yield RULE.unresolved(pool, "subnet", value)
+                has_network = True
+                matches += [related(peering, f"{peering.label} peers {other.label}")
+                            for other, peering in peered.peerings_of(vnet)]
+        if matches:
+            if isinstance(sku, Unresolved):
+                yield RULE.unresolved(cluster, "load_balancer_sku", sku, "load balancer SKU")
+            else:
+                yield RULE.at(
+                    cluster,
+                    f"{cluster.label} is in a peered virtual network but uses the Basic load balancer, "
+                    "which cannot be reached over global VNet peering; use 'standard'",
+                    attr="load_balancer_sku",
+                    related=_unique(matches),
+                )
+        elif sku == "basic":
+            # Not found in a peering — unless an unknown subnet or peering side is its network.
+            for pool, value in unknown:
+                yield RULE.unresolved(pool, "subnet", value)
+            if has_network:
+                for peering, side, value in peered.unknown_sides:
+                    yield RULE.unresolved(peering, side, value, side.replace("_", " "))
+    if any(load_balancer_sku(c) != "standard" for c in all_clusters):
+        yield from _pools_of_unknown_clusters(model, peered)
+
+
+def _pools_of_unknown_clusters(model: Model, peered: PeeredNetworks) -> Iterator[Finding]:
+    """A pool in a peered network whose cluster cannot be resolved may belong to a Basic one."""
+    for pool in model.of_kind(Kind.NODE_POOL):
+        owner = ref_target(model, pool, "cluster")
+        if not isinstance(owner, Unresolved):
             continue
-        if isinstance(sku, Unresolved):
-            yield RULE.unresolved(cluster, "load_balancer_sku", sku, "load balancer SKU")
-            continue
-        if sku == "basic":
-            yield RULE.at(
-                cluster,
-                f"{cluster.label} is in a peered virtual network but uses the Basic load balancer, "
-                "which cannot be reached over global VNet peering; use 'standard'",
-                attr="load_balancer_sku",
-                related=_unique(matches),
-            )
+        vnet = vnet_of_subnet_ref(model, pool, "subnet")
+        if isinstance(vnet, VnetId) and peered.peerings_of(vnet):
+            yield RULE.unresolved(pool, "cluster", owner, "cluster")
 
 
 def _unique(items: list[Related]) -> list[Related]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bcdr_lint.model import Model, Ref, Resource, Unresolved
+from bcdr_lint.model import Kind, Model, Ref, Resource, Unresolved
 from bcdr_lint.model.azure_id import SUBNET, VIRTUAL_NETWORK
+from bcdr_lint.rules.common import ref_target
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,24 +46,49 @@ def _of_ref(ref: Ref) -> VnetId | None:
 
 def vnet_of_subnet_ref(model: Model, holder: Resource, ref_name: str) -> VnetId | Unresolved | None:
     """The VNet of the subnet that ``holder.refs[ref_name]`` names (None: no subnet set)."""
-    value = holder.refs.get(ref_name)
-    if value is None or isinstance(value, Unresolved):
-        return value
-    subnet = model.target(holder, ref_name)
-    if subnet is None:
-        return _of_ref(value)
-    vnet = model.target(subnet, "vnet")
-    if vnet is not None:
-        return _of_resource(vnet)
-    vnet_ref = subnet.refs.get("vnet")
-    if isinstance(vnet_ref, Unresolved):
-        return vnet_ref
-    return _of_ref(vnet_ref) if isinstance(vnet_ref, Ref) else None
+    subnet = ref_target(model, holder, ref_name)
+    if subnet is None or isinstance(subnet, Unresolved):
+        value = holder.refs.get(ref_name)
+        return _of_ref(value) if subnet is None and isinstance(value, Ref) else subnet
+    vnet = ref_target(model, subnet, "vnet")
+    if vnet is None:
+        value = subnet.refs.get("vnet")
+        return _of_ref(value) if isinstance(value, Ref) else None
+    return vnet if isinstance(vnet, Unresolved) else _of_resource(vnet)
 
 
 def peering_side(model: Model, peering: Resource, side: str) -> VnetId | Unresolved | None:
-    value = peering.refs.get(side)
-    if value is None or isinstance(value, Unresolved):
-        return value
-    vnet = model.target(peering, side)
-    return _of_resource(vnet) if vnet is not None else _of_ref(value)
+    vnet = ref_target(model, peering, side)
+    if vnet is None:
+        value = peering.refs.get(side)
+        return _of_ref(value) if isinstance(value, Ref) else None
+    return vnet if isinstance(vnet, Unresolved) else _of_resource(vnet)
+
+
+class PeeredNetworks:
+    """Every VNet on either side of a peering, indexed by model key and by name."""
+
+    def __init__(self, model: Model) -> None:
+        self.by_key: dict[str, list[tuple[VnetId, Resource]]] = {}
+        self.by_name: dict[str, list[tuple[VnetId, Resource]]] = {}
+        self.unknown_sides: list[tuple[Resource, str, Unresolved]] = []
+        for peering in model.of_kind(Kind.VNET_PEERING):
+            for side in ("local_vnet", "remote_vnet"):
+                vnet = peering_side(model, peering, side)
+                if isinstance(vnet, Unresolved):
+                    self.unknown_sides.append((peering, side, vnet))
+                elif vnet is not None:
+                    if vnet.key is not None:
+                        self.by_key.setdefault(vnet.key, []).append((vnet, peering))
+                    if vnet.name is not None:
+                        self.by_name.setdefault(vnet.name, []).append((vnet, peering))
+
+    def __bool__(self) -> bool:
+        return bool(self.by_key or self.by_name or self.unknown_sides)
+
+    def peerings_of(self, vnet: VnetId) -> list[tuple[VnetId, Resource]]:
+        found = list(self.by_key.get(vnet.key, ())) if vnet.key is not None else []
+        for other, peering in self.by_name.get(vnet.name or "", ()):
+            if (other, peering) not in found and vnet.same_as(other):
+                found.append((other, peering))
+        return found

@@ -24,17 +24,17 @@ resource "azurerm_kubernetes_cluster" "aks" {
 Deploy a second cluster (a "stamp") in the paired region and route users with Azure Front Door
 or Traffic Manager:
 ```hcl
-resource "azurerm_kubernetes_cluster" "aks" {
-  for_each = toset(["eastus2", "centralus"])
-  name     = "aks-prod-${each.key}"
-  location = each.key
+resource "azurerm_kubernetes_cluster" "primary" {
+  name     = "aks-prod-eastus2"
+  location = "eastus2"
+}
+resource "azurerm_kubernetes_cluster" "secondary" {
+  name     = "aks-prod-centralus"
+  location = "centralus"
 }
 ```
-```bicep
-module stamp './cluster-stamp.bicep' = [for region in ['eastus2', 'centralus']: {
-  name: 'stamp-${region}'
-  params: { location: region }
-}]
+```json
+{ "type": "Microsoft.ContainerService/managedClusters", "name": "aks-prod-centralus", "location": "centralus" }
 ```
 
 ## References
@@ -48,7 +48,7 @@ from typing import Iterator
 from bcdr_lint.data import region as region_info
 from bcdr_lint.findings import Finding
 from bcdr_lint.model import Model
-from bcdr_lint.rules.base import related, rule
+from bcdr_lint.rules.base import capped, related, rule
 from bcdr_lint.rules.common import clusters, split_by_region
 
 
@@ -77,7 +77,10 @@ def check(model: Model) -> Iterator[Finding]:
     )
     count = len(members)
     for cluster in members:
-        others = [related(c, f"{c.label} is also in {region}", "region") for c in members if c is not cluster]
+        others, more = capped(
+            (c for c in members if c is not cluster),
+            lambda c: related(c, f"{c.label} is also in {region}", "region"),
+        )
         yield RULE.at(
             cluster,
             f"{cluster.label} is in {region}, and "
@@ -85,6 +88,7 @@ def check(model: Model) -> Iterator[Finding]:
             + f": a regional outage stops the application; {advice}",
             attr="region",
             related=others,
+            more=more,
         )
 
 

@@ -48,7 +48,7 @@ from typing import Iterator
 from bcdr_lint.data import region as region_info
 from bcdr_lint.findings import Finding
 from bcdr_lint.model import Model
-from bcdr_lint.rules.base import related, rule
+from bcdr_lint.rules.base import capped, related, rule
 from bcdr_lint.rules.common import clusters, split_by_region
 
 
@@ -76,21 +76,20 @@ def check(model: Model) -> Iterator[Finding]:
         if info.pair is None:
             reason = f"{region} has no Azure paired region"
             advice = "prefer a region that has a pair, and a cluster in that pair"
-            rel = []
         elif info.pair not in by_region:
             reason = f"{region} is paired with {info.pair}, which has no cluster"
             advice = f"run a cluster in {info.pair}"
-            rel = []
         else:
             continue
+        elsewhere = [c for r, group in sorted(by_region.items()) if r != region for c in group]
+        others, more = capped(elsewhere, lambda c: related(c, f"{c.label} is in {c.region}", "region"))
         for cluster in members:
-            others = [related(c, f"{c.label} is in {c.region}", "region")
-                      for r, group in sorted(by_region.items()) if r != region for c in group]
             yield RULE.at(
                 cluster,
                 f"{cluster.label}: {reason} (clusters are in {spread}); {advice}",
                 attr="region",
-                related=[*rel, *others],
+                related=others,
+                more=more,
             )
 
 

@@ -52,7 +52,7 @@ from typing import Iterator
 from bcdr_lint.findings import Finding
 from bcdr_lint.model import Kind, Model, Unresolved
 from bcdr_lint.rules.base import related, rule
-from bcdr_lint.rules.common import clusters, region_of, split_by_region
+from bcdr_lint.rules.common import clusters, ref_target, region_of, split_by_region
 
 
 @rule(
@@ -69,6 +69,11 @@ def check(model: Model) -> Iterator[Finding]:
         yield RULE.unresolved(cluster, "region", value)
     if not by_region:
         return
+    # Replicas whose registry the model cannot tell: each may be the replica a registry lacks.
+    unplaced = [
+        (replica, owner) for replica in model.of_kind(Kind.REGISTRY_REPLICA)
+        if isinstance(owner := ref_target(model, replica, "registry"), Unresolved)
+    ]
     for registry in model.of_kind(Kind.CONTAINER_REGISTRY):
         if registry.get("sku") != "premium":
             continue  # BCDR401 reports registries that cannot replicate at all
@@ -83,6 +88,11 @@ def check(model: Model) -> Iterator[Finding]:
         covered = {home, *(r.region for r in replicas)}
         missing = sorted(set(by_region) - covered)
         if not missing:
+            continue
+        maybe = [(r, owner) for r, owner in unplaced if not isinstance(r.region, str) or r.region in missing]
+        if maybe:
+            for replica, owner in maybe:
+                yield RULE.unresolved(replica, "registry", owner, "registry")
             continue
         where = "; ".join(f"{region} ({_some(by_region[region])})" for region in missing)
         yield RULE.at(

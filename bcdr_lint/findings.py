@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from bcdr_lint.model.location import Location
 
@@ -44,9 +44,6 @@ class Finding:
     def fingerprint(self) -> str:
         seed = "\x1f".join((self.rule_id, self.location.path, self.identity or self.message))
         return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
-
-    def with_level(self, level: str) -> "Finding":
-        return replace(self, level=level)
 
     def sort_key(self) -> tuple:
         return (self.location.path, self.location.start_line, self.location.start_col, self.rule_id, self.message)

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 from bcdr_lint.loaders.arm_eval import Scope
 from bcdr_lint.loaders.arm_expressions import expression_body, is_expression
 from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, JScalar, Member
-from bcdr_lint.model import Kind, Location, Ref, Resource, Unresolved, lower_or_none, normalize_region
+from bcdr_lint.model import Kind, Location, Ref, Resource, Unresolved, lower_or_none, normalize_region, normalize_zones
 from bcdr_lint.model import azure_id
 
 
@@ -133,12 +133,6 @@ def _resource(decl: Decl, kind: Kind, azure_type: str, attrs: Attrs, refs: dict[
     )
 
 
-def _zones(value: Any) -> Any:
-    if isinstance(value, list):
-        return [str(z) if isinstance(z, int) and not isinstance(z, bool) else z for z in value]
-    return value
-
-
 def _enabled(value: Any) -> Any:
     if isinstance(value, bool):
         return value
@@ -188,7 +182,7 @@ def _node_pool(decl: Decl, props: JNode | None) -> Resource:
     if name_member is not None:
         attrs.locations["pool_name"] = decl.scope.locate(name_member.start, name_member.end)
     attrs.read("mode", props, "mode", lower_or_none)
-    attrs.read("zones", props, "availabilityZones", _zones)
+    attrs.read("zones", props, "availabilityZones", normalize_zones)
     attrs.read("count", props, "count")
     attrs.read("min_count", props, "minCount")
     attrs.read("max_count", props, "maxCount")

@@ -6,7 +6,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pathspec
 
 # Folders that never hold the user's own infrastructure code.
 SKIP_DIRS = frozenset({
@@ -163,6 +162,8 @@ def _ignored(path: Path | str, specs: dict[str, object], *, is_dir: bool) -> boo
 
 
 def _read_gitignore(path: Path):
+    import pathspec  # only when a .gitignore exists: a check of one named file needs none
+
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:

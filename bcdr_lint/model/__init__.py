@@ -1,7 +1,7 @@
 """The format-neutral resource model. Imports nothing else of bcdr_lint."""
 
 from bcdr_lint.model.location import Location
-from bcdr_lint.model.values import Ref, Unresolved, is_resolved, normalize_region, lower_or_none
+from bcdr_lint.model.values import Ref, Unresolved, is_resolved, lower_or_none, normalize_region, normalize_zones
 from bcdr_lint.model.resource import Kind, Resource, ParseError
 from bcdr_lint.model.model import Model
 
@@ -16,4 +16,5 @@ __all__ = [
     "is_resolved",
     "lower_or_none",
     "normalize_region",
+    "normalize_zones",
 ]

@@ -74,3 +74,10 @@ def lower_or_none(value: Any) -> str | Unresolved | None:
         return value
     kind = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
     return Unresolved(str(value), f"expected text, found {kind}")
+
+
+def normalize_zones(value: Any) -> Any:
+    """Availability zones are text (``["1", "2"]``) whether written as numbers or strings."""
+    if isinstance(value, list):
+        return [str(z) if isinstance(z, int) and not isinstance(z, bool) else z for z in value]
+    return value

@@ -180,7 +180,32 @@ def test_claims_volumes_storage_classes(tmp_path):
     assert storage_class.get("provisioner") == "disk.csi.azure.com"
     assert storage_class.get("parameters") == {"cachingmode": "ReadOnly", "skuname": "Premium_LRS"}
     assert storage_class.get("sku") == "premium_lrs"
-    assert line_of(storage_class, "sku") == 24
+    assert storage_class.get("sku_text") == "Premium_LRS"  # as written, for messages
+    assert line_of(storage_class, "sku") == line_of(storage_class, "sku_text") == 24
+    assert line_of(storage_class, "provisioner") == 21
+
+
+def test_storage_class_sku_absent_or_placeholder(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: plain}
+        provisioner: disk.csi.azure.com
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: templated}
+        provisioner: file.csi.azure.com
+        parameters:
+          storageAccountType: "${FILES_SKU}"
+        """)
+    assert result.errors == []
+    plain, templated = result.resources
+    assert (plain.get("sku"), plain.get("sku_text"), plain.get("parameters")) == (None, None, {})
+    assert "sku" not in plain.attr_locations and line_of(plain, "provisioner") == 4
+    sku, sku_text = templated.get("sku"), templated.get("sku_text")
+    assert isinstance(sku, Unresolved) and sku == sku_text and sku.expression == "${FILES_SKU}"
+    assert line_of(templated, "sku_text") == 11
 
 
 @pytest.mark.parametrize(

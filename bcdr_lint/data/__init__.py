@@ -94,3 +94,36 @@ def aks_builtin_storage_class_skus() -> dict[str, str]:
         name: info["sku"]
         for name, info in load_json("kubernetes.json")["aks_builtin_storage_classes"].items()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class DriverDefaultSku:
+    """The SKU a CSI driver provisions when its StorageClass names none."""
+
+    provisioner: str
+    sku: str
+    # parameter (lower case) -> value (lower case, "*" for any) under which the default does not apply
+    unknown_when: tuple[tuple[str, str], ...]
+
+    def applies(self, parameters: dict) -> bool:
+        """False when a parameter makes the SKU something the default does not decide; a
+        parameter left to deploy time (not text) may be such a value, so it counts as one."""
+        for key, value in self.unknown_when:
+            given = parameters.get(key)
+            if given is None or given == "":  # the drivers read an empty parameter as unset
+                continue
+            if value == "*" or not isinstance(given, str) or given.strip().lower() == value:
+                return False
+        return True
+
+
+@lru_cache(maxsize=None)
+def csi_default_skus() -> dict[str, DriverDefaultSku]:
+    """CSI provisioner (lower case) -> the SKU it uses when a StorageClass sets no skuName."""
+    data = load_json("kubernetes.json")["csi_default_skus"]["provisioners"]
+    return {
+        name.lower(): DriverDefaultSku(
+            provisioner=name, sku=info["sku"], unknown_when=tuple(sorted(info["unknown_when"].items())),
+        )
+        for name, info in data.items()
+    }

@@ -1,28 +1,23 @@
 """Kubernetes manifests (``.yaml``/``.yml``) -> workloads, claims, volumes, storage classes and
 Velero backups.
 
-libyaml composes each document into a node tree that carries positions; PyYAML's safe
-constructor turns the tree into plain values (YAML 1.1 scalars, anchors, merge keys), and a
-property's position is found on the same tree by the path its value was read from. YAML that is
-not Kubernetes (compose files, workflows, Helm values) yields nothing.
+Each document is read as a node tree with positions (see ``yaml_nodes``); only documents that
+declare ``apiVersion`` and a modelled ``kind`` are built. YAML that is not Kubernetes (compose
+files, workflows, Helm values) yields nothing.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from bcdr_lint.loaders.base import LineIndex, LoadResult, UnreadableFile, read_text
+from bcdr_lint.loaders.yaml_nodes import Constructor, ManifestObject, Path, find, scalar_text
 from bcdr_lint.model import Kind, Location, ParseError, Resource, Unresolved, lower_or_none
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR_TAG = "tag:yaml.org,2002:str"
-Path = tuple[str | int, ...]
 
 # kind -> (API groups it is served from, path of the pod template). A CRD may reuse a core
 # kind name in its own group (Volcano's batch.volcano.sh Job), so the group is checked too.
@@ -46,28 +41,6 @@ _PV_SPEC_KEYS = frozenset({
     "accessModes", "capacity", "claimRef", "mountOptions", "nodeAffinity",
     "persistentVolumeReclaimPolicy", "storageClassName", "volumeMode", "volumeAttributesClassName",
 })
-# envsubst, kustomize vars and Go/Helm templates left in a manifest are filled in at deploy time.
-_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\{\{.*?\}\}|^\$[A-Za-z_]\w*$")
-
-
-class _Constructor(SafeConstructor):
-    """Safe construction as the Kubernetes API reads YAML.
-
-    Timestamps stay text (the API is JSON, so ``2024-02-30`` must not fail the file), and tags
-    of other tools (``!Ref``, ``!reference``, ``!vault``) are read as the plain value they tag:
-    such files are not Kubernetes, and must not be reported as broken.
-    """
-
-    def construct_tagged(self, node: Node) -> Any:
-        if isinstance(node, ScalarNode):
-            return self.construct_scalar(node)
-        if isinstance(node, SequenceNode):
-            return self.construct_sequence(node, deep=True)
-        return self.construct_mapping(node, deep=True)
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_scalar)
-_Constructor.add_constructor(None, _Constructor.construct_tagged)
 
 
 def load_file(path: str) -> LoadResult:
@@ -114,7 +87,7 @@ def _document(path: str, node: Node | None) -> LoadResult:
     if kind.value not in _MODELLED_KINDS:
         return result
     try:
-        value = _Constructor().construct_document(node)
+        value = Constructor().construct_document(node)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         mark = getattr(exc, "problem_mark", None) or node.start_mark
         problem = getattr(exc, "problem", None) or str(exc)
@@ -122,12 +95,12 @@ def _document(path: str, node: Node | None) -> LoadResult:
         return result
     if not _is_kubernetes(value):
         return result
-    obj = _Object(path, node, value, result.errors)
+    obj = ManifestObject(path, node, value, result.errors)
     if value["kind"] == "List":
         for index, item in enumerate(obj.sequence("items")):
-            item_node = _find(node, ("items", index))[1]
+            item_node = find(node, ("items", index))[1]
             if _is_kubernetes(item) and item_node is not None:
-                result.resources.extend(_resources(_Object(path, item_node, item, result.errors)))
+                result.resources.extend(_resources(ManifestObject(path, item_node, item, result.errors)))
         return result
     result.resources.extend(_resources(obj))
     return result
@@ -137,110 +110,7 @@ def _is_kubernetes(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("apiVersion"), str) and isinstance(value.get("kind"), str)
 
 
-@dataclass(frozen=True)
-class _Object:
-    """One Kubernetes object: its plain value and the node tree its positions come from."""
-
-    path: str
-    node: Node
-    value: dict
-    errors: list[ParseError]
-
-    @property
-    def kind(self) -> str:
-        return self.value["kind"]
-
-    @property
-    def group(self) -> str:
-        api_version: str = self.value["apiVersion"]
-        return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
-
-    def get(self, *keys: str | int) -> Any:
-        current: Any = self.value
-        for key in keys:
-            if isinstance(key, int) and isinstance(current, list) and 0 <= key < len(current):
-                current = current[key]
-            elif isinstance(key, str) and isinstance(current, dict):
-                current = current.get(key)
-            else:
-                return None
-        return current
-
-    def mapping(self, *keys: str | int) -> dict:
-        return self._shaped(keys, dict, "a mapping")
-
-    def sequence(self, *keys: str | int) -> list:
-        return self._shaped(keys, list, "a list")
-
-    def _shaped(self, keys: Path, wanted: type, what: str) -> Any:
-        found = self.get(*keys)
-        if found is None:
-            return wanted()
-        if not isinstance(found, wanted):
-            # The API server would reject it; say so rather than silently read less.
-            dotted = ".".join(f"[{k}]" if isinstance(k, int) else k for k in keys).replace(".[", "[")
-            actual = "a mapping" if isinstance(found, dict) else "a list" if isinstance(found, list) else (
-                f"the scalar `{_scalar_text(found)}`")
-            error = ParseError(f"{self.kind}: `{dotted}` must be {what}, not {actual}", self.loc(*keys) or self.location)
-            if error not in self.errors:  # a Pod's metadata is read as object and as pod template
-                self.errors.append(error)
-            return wanted()
-        return found
-
-    def loc(self, *keys: str | int) -> Location | None:
-        key_node, value_node = _find(self.node, keys)
-        if value_node is None:
-            return None
-        start = (key_node or value_node).start_mark
-        if isinstance(value_node, ScalarNode):
-            end = value_node.end_mark
-        elif key_node is not None:
-            end = key_node.end_mark
-        else:
-            end = start
-        return Location(self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-    @property
-    def location(self) -> Location:
-        mark = self.node.start_mark
-        return Location(self.path, mark.line + 1, mark.column + 1)
-
-    def text(self, *keys: str | int) -> str | Unresolved | None:
-        """A scalar as text; a deploy-time placeholder is Unresolved."""
-        found = self.get(*keys)
-        if found is None or isinstance(found, (dict, list)):
-            return None
-        text = found if isinstance(found, str) else _scalar_text(found)
-        if _PLACEHOLDER.search(text):
-            return Unresolved(text, "a template placeholder, filled in when the manifest is rendered", self.loc(*keys))
-        return text
-
-
-def _find(node: Node, keys: Path) -> tuple[Node | None, Node | None]:
-    """(key node, value node) at ``keys`` below ``node``; the last duplicate key wins, as in the value."""
-    key_node: Node | None = None
-    current: Node | None = node
-    for key in keys:
-        if isinstance(key, int):
-            if not isinstance(current, SequenceNode) or not 0 <= key < len(current.value):
-                return None, None
-            key_node, current = None, current.value[key]
-            continue
-        if not isinstance(current, MappingNode):
-            return None, None
-        found = next(((k, v) for k, v in reversed(current.value)
-                      if isinstance(k, ScalarNode) and k.tag == _STR_TAG and k.value == key), None)
-        if found is None:
-            return None, None
-        key_node, current = found
-    return key_node, current
-
-
-def _scalar_text(value: Any) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
-
-
-def _resources(obj: _Object) -> Iterator[Resource]:
+def _resources(obj: ManifestObject) -> Iterator[Resource]:
     kind, group = obj.kind, obj.group
     if kind in _WORKLOADS and group in _WORKLOADS[kind][0]:
         yield _workload(obj, _WORKLOADS[kind][1])
@@ -254,7 +124,7 @@ def _resources(obj: _Object) -> Iterator[Resource]:
         yield _velero(obj)
 
 
-def _resource(obj: _Object, kind: Kind, attrs: dict, locations: dict[str, Location | None]) -> Resource:
+def _resource(obj: ManifestObject, kind: Kind, attrs: dict, locations: dict[str, Location | None]) -> Resource:
     name = obj.text("metadata", "name")
     name_keys: Path = ("metadata", "name")
     if name is None:
@@ -277,11 +147,11 @@ def _resource(obj: _Object, kind: Kind, attrs: dict, locations: dict[str, Locati
     )
 
 
-def _string_map(obj: _Object, *keys: str | int) -> dict[str, Any]:
+def _string_map(obj: ManifestObject, *keys: str | int) -> dict[str, Any]:
     return {str(k): v for k, v in obj.mapping(*keys).items()}
 
 
-def _workload(obj: _Object, template: Path) -> Resource:
+def _workload(obj: ManifestObject, template: Path) -> Resource:
     pod_spec = (*template, "spec") if template else ("spec",)
     locations: dict[str, Location | None] = {}
     images: list[str] = []
@@ -314,7 +184,7 @@ def _workload(obj: _Object, template: Path) -> Resource:
         for index, claim in enumerate(obj.sequence("spec", "volumeClaimTemplates")):
             if not isinstance(claim, dict):
                 continue
-            item = _Object(obj.path, _find(obj.node, ("spec", "volumeClaimTemplates", index))[1] or obj.node,
+            item = ManifestObject(obj.path, find(obj.node, ("spec", "volumeClaimTemplates", index))[1] or obj.node,
                            claim, obj.errors)
             storage_class, class_location = _claim_storage_class(item)
             templates.append({
@@ -346,7 +216,7 @@ def _workload(obj: _Object, template: Path) -> Resource:
     return _resource(obj, Kind.WORKLOAD, attrs, locations)
 
 
-def _claim_storage_class(obj: _Object) -> tuple[str | Unresolved | None, Location | None]:
+def _claim_storage_class(obj: ManifestObject) -> tuple[str | Unresolved | None, Location | None]:
     """``spec.storageClassName``, or the beta annotation that older manifests still use."""
     if obj.get("spec", "storageClassName") is not None:
         return obj.text("spec", "storageClassName"), obj.loc("spec", "storageClassName")
@@ -356,7 +226,7 @@ def _claim_storage_class(obj: _Object) -> tuple[str | Unresolved | None, Locatio
     return None, None
 
 
-def _claim(obj: _Object) -> Resource:
+def _claim(obj: ManifestObject) -> Resource:
     storage_class, class_location = _claim_storage_class(obj)
     attrs = {
         "storage_class": storage_class,
@@ -371,7 +241,7 @@ def _claim(obj: _Object) -> Resource:
     return _resource(obj, Kind.PVC, attrs, locations)
 
 
-def _volume(obj: _Object) -> Resource:
+def _volume(obj: ManifestObject) -> Resource:
     source = next((str(k) for k in obj.mapping("spec") if k not in _PV_SPEC_KEYS), None)
     claim_ref = None
     if obj.get("spec", "claimRef", "name") is not None:
@@ -390,27 +260,27 @@ def _volume(obj: _Object) -> Resource:
     return _resource(obj, Kind.PV, attrs, locations)
 
 
-def _storage_class(obj: _Object) -> Resource:
+def _storage_class(obj: ManifestObject) -> Resource:
     written = {str(k): k for k in obj.mapping("parameters")}
     parameters = {key.lower(): obj.text("parameters", raw) for key, raw in written.items()}
     sku_key = next((written[k] for k in written if k.lower() in _SKU_PARAMETERS), None)
-    provisioner = obj.text("provisioner")
+    sku_text = obj.text("parameters", sku_key) if sku_key is not None else None
     attrs = {
-        "provisioner": provisioner,
+        "provisioner": obj.text("provisioner"),
         "parameters": parameters,
-        "sku": lower_or_none(obj.text("parameters", sku_key)) if sku_key is not None else None,
+        "sku": lower_or_none(sku_text),
+        # As written (``Premium_LRS``), for messages: ``sku`` is lower case to compare.
+        "sku_text": sku_text.strip() if isinstance(sku_text, str) else sku_text,
     }
-    locations = {
-        "provisioner": obj.loc("provisioner"),
-        "sku": obj.loc("parameters", sku_key) if sku_key is not None else None,
-    }
+    sku_location = obj.loc("parameters", sku_key) if sku_key is not None else None
+    locations = {"provisioner": obj.loc("provisioner"), "sku": sku_location, "sku_text": sku_location}
     return _resource(obj, Kind.STORAGE_CLASS, attrs, locations)
 
 
-def _velero(obj: _Object) -> Resource:
+def _velero(obj: ManifestObject) -> Resource:
     spec: Path = ("spec", "template") if obj.kind == "Schedule" else ("spec",)
-    included = [_scalar_text(v) for v in obj.sequence(*spec, "includedNamespaces") if v is not None]
-    excluded = [_scalar_text(v) for v in obj.sequence(*spec, "excludedNamespaces") if v is not None]
+    included = [scalar_text(v) for v in obj.sequence(*spec, "includedNamespaces") if v is not None]
+    excluded = [scalar_text(v) for v in obj.sequence(*spec, "excludedNamespaces") if v is not None]
     attrs = {
         # Velero backs up every namespace when the list is absent, empty or holds "*".
         "included_namespaces": None if not included or "*" in included else included,

@@ -22,7 +22,8 @@ def test_message_and_related_velero_objects(at_root):
     assert "bcdr-lint.io/replication-plan" in statefulset.message
     assert [(r.location.path, r.location.start_line, r.message) for r in statefulset.related] == [
         (f"{BAD}/velero.yaml", 9, "Velero Schedule 'payments-nightly' does not include namespace 'orders'"),
-        (f"{BAD}/velero.yaml", 20, "Velero Backup 'pre-upgrade' does not include namespace 'orders'"),
+        # Included by `*`, left out by excludedNamespaces: the related location is the exclusion.
+        (f"{BAD}/velero.yaml", 21, "Velero Backup 'pre-upgrade' excludes namespace 'orders'"),
     ]
     assert "claim 'orders-exports'" in by_line[71].message
 
@@ -53,3 +54,38 @@ def test_unset_namespace_without_velero_is_reported(at_root):
 
 def test_velero_globs_exclusions_and_annotations_cover_workloads(at_root):
     assert findings_for([GOOD], ["BCDR501", "BCDR002"]) == []
+
+
+def test_excluded_after_included_points_at_the_exclusion(at_root, tmp_path):
+    manifest = tmp_path / "app.yaml"
+    manifest.write_text(
+        "apiVersion: apps/v1\n"
+        "kind: StatefulSet\n"
+        "metadata: {name: ledger, namespace: team-ledger}\n"
+        "spec:\n"
+        "  template: {spec: {containers: [{name: db, image: contoso/ledger:1}]}}\n"
+        "  volumeClaimTemplates:\n"
+        "    - metadata: {name: data}\n"
+        "---\n"
+        "apiVersion: velero.io/v1\n"
+        "kind: Schedule\n"
+        "metadata: {name: teams, namespace: velero}\n"
+        "spec:\n"
+        "  template:\n"
+        "    includedNamespaces: [team-*]\n"
+        "    excludedNamespaces:\n"
+        "      - team-l*\n"
+        "---\n"
+        "apiVersion: velero.io/v1\n"
+        "kind: Backup\n"
+        "metadata: {name: billing, namespace: velero}\n"
+        "spec:\n"
+        "  includedNamespaces: [billing]\n",
+        encoding="utf-8",
+    )
+    (finding,) = run([str(manifest)], ["BCDR501"])
+    assert (finding.rule_id, finding.location.path, finding.location.start_line) == ("BCDR501", str(manifest), 7)
+    assert [(r.location.path, r.location.start_line, r.message) for r in finding.related] == [
+        (str(manifest), 15, "Velero Schedule 'teams' excludes namespace 'team-ledger'"),
+        (str(manifest), 22, "Velero Backup 'billing' does not include namespace 'team-ledger'"),
+    ]

@@ -1,5 +1,9 @@
 """BCDR504 locally-redundant-storage-class."""
 
+import pytest
+
+from bcdr_lint.data import csi_default_skus
+from bcdr_lint.model import Unresolved
 from tests.helpers import findings_for, run
 
 BAD = "fixtures/BCDR504/bad"
@@ -12,6 +16,8 @@ def test_lrs_classes_in_use_and_builtin_classes(at_root):
         ("BCDR504", f"{BAD}/storage-classes.yaml", 9),
         ("BCDR504", f"{BAD}/storage-classes.yaml", 21),
         ("BCDR504", f"{BAD}/storage-classes.yaml", 31),
+        ("BCDR504", f"{BAD}/storage-classes.yaml", 39),
+        ("BCDR504", f"{BAD}/storage-classes.yaml", 48),
     ]
 
 
@@ -24,6 +30,9 @@ def test_storage_class_finding_relates_its_claims(at_root):
         (f"{BAD}/claims.yaml", 20),
     ]
     shared = by_place[(f"{BAD}/storage-classes.yaml", 21)]
+    # The SKU as the manifest spells it, not the lower-cased value rules compare.
+    assert "StorageClass 'shared-files' provisions standard_lrs volumes" in shared.message
+    assert "StorageClass 'legacy-ssd' provisions StandardSSD_LRS volumes" in by_place[(f"{BAD}/storage-classes.yaml", 31)].message
     assert [(r.location.start_line, r.message) for r in shared.related] == [
         (73, "volume claim template 'shared' of StatefulSet 'media-store' uses this StorageClass"),
     ]
@@ -34,6 +43,19 @@ def test_storage_class_finding_relates_its_claims(at_root):
     ]
 
 
+def test_class_without_sku_gets_the_csi_driver_default(at_root):
+    by_place = {(f.location.path, f.location.start_line): f for f in run([BAD], ["BCDR504"])}
+    disk = by_place[(f"{BAD}/storage-classes.yaml", 39)]
+    assert disk.message.startswith(
+        "StorageClass 'plain-disk' sets no skuName, so disk.csi.azure.com provisions its driver default SKU "
+        "StandardSSD_LRS, which is locally redundant (one datacenter), for 1 claim(s)"
+    )
+    assert [(r.location.path, r.location.start_line) for r in disk.related] == [(f"{BAD}/claims.yaml", 93)]
+    files = by_place[(f"{BAD}/storage-classes.yaml", 48)]
+    assert "StorageClass 'plain-files' sets no skuName, so file.csi.azure.com provisions its driver default SKU Standard_LRS" in files.message
+    assert [(r.location.path, r.location.start_line) for r in files.related] == [(f"{BAD}/claims.yaml", 105)]
+
+
 def test_builtin_class_message(at_root):
     by_line = {f.location.start_line: f.message for f in run([f"{BAD}/claims.yaml"], ["BCDR504"])}
     assert "AKS built-in StorageClass 'managed-csi-premium', which provisions Premium_LRS" in by_line[45]
@@ -41,4 +63,30 @@ def test_builtin_class_message(at_root):
 
 
 def test_unused_lrs_redefined_builtin_and_no_class_pass(at_root):
+    # Also: in-tree classes without a SKU, Azure Files classes on an existing storage account or
+    # with NFS (the documented default does not decide their SKU), and an unused class without SKU.
     assert findings_for(["fixtures/BCDR504/good"], ["BCDR504", "BCDR002"]) == []
+
+
+@pytest.mark.parametrize(
+    ("provisioner", "parameters", "applies"),
+    [
+        ("disk.csi.azure.com", {}, True),
+        ("disk.csi.azure.com", {"storageaccount": "legacyblobs"}, True),  # unmanaged disks: skuName still decides
+        ("file.csi.azure.com", {"protocol": "smb"}, True),
+        ("file.csi.azure.com", {"storageaccount": ""}, True),  # empty reads as unset
+        ("file.csi.azure.com", {"storageaccount": "teamfiles"}, False),
+        ("file.csi.azure.com", {"protocol": "NFS"}, False),
+        ("file.csi.azure.com", {"protocol": Unresolved("${PROTO}", "a template placeholder", None)}, False),
+    ],
+)
+def test_when_the_driver_default_decides_the_sku(provisioner, parameters, applies):
+    default = csi_default_skus()[provisioner]
+    assert default.applies(parameters) is applies
+
+
+def test_driver_defaults_are_recorded_only_for_csi_drivers():
+    assert {name: d.sku for name, d in csi_default_skus().items()} == {
+        "disk.csi.azure.com": "StandardSSD_LRS",
+        "file.csi.azure.com": "Standard_LRS",
+    }

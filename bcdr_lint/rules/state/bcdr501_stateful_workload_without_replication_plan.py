@@ -73,12 +73,12 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Iterator
 
-from bcdr_lint.findings import Finding
+from bcdr_lint.findings import Finding, Related
 from bcdr_lint.model import Kind, Model, Resource, Unresolved
 from bcdr_lint.rules.base import related, rule
+from bcdr_lint.rules.common import NOT_SET
 from bcdr_lint.rules.state.storage import (
     NAMESPACE_NOT_SET_REASON,
-    NOT_SET,
     PLAN_ANNOTATION,
     StorageIndex,
     claim_templates,
@@ -129,10 +129,7 @@ def check(model: Model) -> Iterator[Finding]:
             f"{backups}, and neither the workload nor its claims carry the annotation `{PLAN_ANNOTATION}`; "
             "back the namespace up to another region or say how the data is replicated",
             attr=attr,
-            related=[
-                related(backup, f"{backup.label} does not include namespace '{shown}'", "included_namespaces")
-                for backup in velero
-            ],
+            related=[_why_not_covered(backup, namespace) for backup in velero],
         )
 
 
@@ -161,15 +158,28 @@ def _coverage(velero: list[Resource], namespace: str | Unresolved | None) -> boo
     return None if None in verdicts else False
 
 
+def _why_not_covered(backup: Resource, namespace: str | Unresolved | None) -> Related:
+    """Where a Velero object leaves the namespace out: its included or its excluded namespaces."""
+    shown = shown_namespace(namespace)
+    included = backup.get("included_namespaces")
+    if isinstance(namespace, str) and (included is None or _matches(namespace, included)):
+        return related(backup, f"{backup.label} excludes namespace '{shown}'", "excluded_namespaces")
+    return related(backup, f"{backup.label} does not include namespace '{shown}'", "included_namespaces")
+
+
+def _matches(namespace: str, patterns: object) -> bool:
+    return any(isinstance(p, str) and fnmatchcase(namespace, p) for p in patterns or ())
+
+
 def covers(backup: Resource, namespace: str | Unresolved | None) -> bool | None:
     """Whether a Velero Schedule/Backup includes ``namespace``; None when that cannot be known."""
     included = backup.get("included_namespaces")
     excluded = [p for p in backup.get("excluded_namespaces") or () if isinstance(p, str)]
     if not isinstance(namespace, str):
         return True if included is None and not excluded else None
-    if included is not None and not any(isinstance(p, str) and fnmatchcase(namespace, p) for p in included):
+    if included is not None and not _matches(namespace, included):
         return False
-    return not any(fnmatchcase(namespace, p) for p in excluded)
+    return not _matches(namespace, excluded)
 
 
 RULE = check

@@ -3,9 +3,11 @@
 A long-running container of a Kubernetes workload (a container, or a native sidecar init
 container with `restartPolicy: Always`) runs the image of a well-known database,
 data store or message broker: PostgreSQL (`postgres`, `bitnami/postgresql`, `postgis`,
-`timescaledb`), MySQL and MariaDB, SQL Server (`mssql/server`), MongoDB, Cassandra, CockroachDB,
-Redis and Valkey, Kafka (`kafka`, `cp-kafka`), RabbitMQ, Elasticsearch and OpenSearch, CouchDB,
-Neo4j, InfluxDB and others. The image is matched on its repository path — without registry
+`timescaledb`), MySQL and MariaDB (also Percona Server and XtraDB Cluster, Oracle's
+`mysql/community-server`), SQL Server (`mssql/server`), MongoDB (also Percona Server for
+MongoDB), Cassandra, CockroachDB, Redis, Valkey and Dragonfly, Kafka (`kafka`, `cp-kafka`) and
+Redpanda, RabbitMQ, Elasticsearch and OpenSearch, CouchDB, Neo4j, InfluxDB, EventStoreDB and
+others. The image is matched on its repository path — without registry
 host, tag and digest — by its last segment or a known suffix such as `mssql/server`; exporters
 and UIs (`postgres-exporter`, `kafka-ui`) do not match. Reported at the image.
 

@@ -5,6 +5,13 @@ a StorageClass whose Azure Disk or Azure Files SKU — parameter `skuName` or
 `storageAccountType`, in any letter case — is locally redundant (`*_LRS`). Reported at the
 StorageClass's SKU, with the claims that use it as related locations.
 
+A class of the Azure Disk or Azure Files CSI driver that sets no SKU gets the driver's default,
+also locally redundant: `StandardSSD_LRS` for `disk.csi.azure.com`, `Standard_LRS` for
+`file.csi.azure.com`. It is reported at its `provisioner`. Not reported, because the default
+does not decide the SKU there: an Azure Files class that names an existing `storageAccount` or
+uses `protocol: nfs`, and classes of the in-tree provisioners (`kubernetes.io/azure-disk`,
+`kubernetes.io/azure-file`) without a SKU.
+
 A claim that names one of the StorageClasses AKS creates in every cluster (`default`,
 `managed-csi`, `managed-csi-premium`, `azurefile-csi`, `azurefile-csi-premium` and the legacy
 `managed`, `managed-premium`, `azurefile`, `azurefile-premium` — all locally redundant) is
@@ -55,8 +62,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from bcdr_lint.data import aks_builtin_storage_class_skus
-from bcdr_lint.findings import Finding
+from bcdr_lint.data import aks_builtin_storage_class_skus, csi_default_skus
+from bcdr_lint.findings import Finding, Related
 from bcdr_lint.model import Kind, Model, Resource, Unresolved
 from bcdr_lint.rules.base import related, rule
 from bcdr_lint.rules.state.storage import claim_templates
@@ -83,15 +90,19 @@ def check(model: Model) -> Iterator[Finding]:
         if isinstance(sku, Unresolved):
             yield RULE.unresolved(storage_class, "sku", sku, what="SKU")
             continue
+        uses = [related(claim, f"{what} uses this StorageClass", attr) for claim, attr, what in claims]
+        if sku is None:
+            yield from _driver_default(storage_class, len(claims), uses)
+            continue
         if not (isinstance(sku, str) and sku.endswith("_lrs")):
             continue
         yield RULE.at(
             storage_class,
-            f"StorageClass '{storage_class.name}' provisions {_written_sku(storage_class)} volumes, which are "
+            f"StorageClass '{storage_class.name}' provisions {storage_class.get('sku_text') or sku} volumes, which are "
             f"locally redundant (one datacenter), for {len(claims)} claim(s): use a zone-redundant SKU "
             "(_ZRS) and back the data up to another region",
             attr="sku",
-            related=[related(claim, f"{what} uses this StorageClass", attr) for claim, attr, what in claims],
+            related=uses,
         )
     yield from _unresolved_classes(model)
     builtin = aks_builtin_storage_class_skus()
@@ -135,13 +146,22 @@ def _unresolved_classes(model: Model) -> Iterator[Finding]:
                 yield RULE.unresolved(workload, attr, template.get("storage_class"), what="storage class")
 
 
-def _written_sku(storage_class: Resource) -> str:
-    """The SKU as the manifest spells it (``Premium_LRS``), for the message."""
-    for key in ("skuname", "storageaccounttype"):
-        value = (storage_class.get("parameters") or {}).get(key)
-        if isinstance(value, str):
-            return value
-    return str(storage_class.get("sku"))
+def _driver_default(storage_class: Resource, claim_count: int, uses: list[Related]) -> Iterator[Finding]:
+    """A class that names no SKU gets its CSI driver's default, which is locally redundant."""
+    provisioner = storage_class.get("provisioner")
+    default = csi_default_skus().get(provisioner.lower()) if isinstance(provisioner, str) else None
+    if default is None or not default.applies(storage_class.get("parameters") or {}):
+        return
+    if not default.sku.lower().endswith("_lrs"):
+        return
+    yield RULE.at(
+        storage_class,
+        f"StorageClass '{storage_class.name}' sets no skuName, so {provisioner} provisions its driver default "
+        f"SKU {default.sku}, which is locally redundant (one datacenter), for {claim_count} claim(s): set a "
+        "zone-redundant skuName (_ZRS) and back the data up to another region",
+        attr="provisioner",
+        related=uses,
+    )
 
 
 RULE = check

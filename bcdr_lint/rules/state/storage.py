@@ -7,9 +7,9 @@ from typing import Any, Iterator
 
 from bcdr_lint.data import node_local_provisioners
 from bcdr_lint.model import Kind, Model, Resource, Unresolved
+from bcdr_lint.rules.common import NOT_SET
 
 PLAN_ANNOTATION = "bcdr-lint.io/replication-plan"
-NOT_SET = "(not set)"
 NAMESPACE_NOT_SET_REASON = (
     "the manifest sets no namespace; it is chosen when the manifest is applied (kubectl -n, kustomize, Argo CD)"
 )

@@ -192,13 +192,15 @@ def test_variables_without_default_are_unresolved_at_the_argument_that_uses_them
     assert cluster.azure_names == ()
 
 
-def test_functions_conditionals_for_expressions_and_module_outputs_are_unresolved(unresolved):
+def test_functions_unknown_conditions_for_expressions_and_module_outputs_are_unresolved(unresolved):
     cluster = unresolved["azurerm_kubernetes_cluster.aks"]
     assert _unresolved(cluster.get("sku_tier")) == (
         "local.tier", 'lower("Standard"): function call, evaluated by Terraform', 30)
     pool = unresolved["azurerm_kubernetes_cluster.aks/default_node_pool"]
     assert _unresolved(pool.get("zones")) == ("[for z in [1, 2] : tostring(z)]", "for expression", 34)
-    assert _unresolved(pool.get("count")) == ('var.location == "eastus" ? 3 : 2', "conditional expression", 35)
+    # A condition that is not known leaves the whole conditional unknown, for the condition's cause.
+    assert _unresolved(pool.get("count")) == (
+        'var.location == "eastus" ? 3 : 2', "var.location: variable has no default", 35)
     assert _unresolved(pool.refs["subnet"]) == (
         "module.network.subnet_id", "module outputs are not evaluated (modules are not instantiated yet)", 36)
 
@@ -414,3 +416,180 @@ def test_duplicate_declarations_are_reported_and_the_first_one_counts(tmp_path):
         ("b.tf", 11, "resource block needs a type and a name"),
     ]
     assert [r.name for r in result.resources] == ["one"]
+
+
+# -- override files -----------------------------------------------------------------------
+
+OVERRIDE = f"{INPUTS}/override"
+
+
+def test_override_files_are_recognized_by_name():
+    from bcdr_lint.loaders.terraform_override import is_override_file, split
+
+    assert [is_override_file(p) for p in ("x/override.tf", "x/net_override.tf", "x/overrides.tf",
+                                          "x/myoverride.tf", "x/override_net.tf")] == [True, True, False, False, False]
+    assert split(["d/z_override.tf", "d/main.tf", "d/override.tf", "d/a_override.tf", "d/b.tf"]) == (
+        ["d/main.tf", "d/b.tf"], ["d/a_override.tf", "d/override.tf", "d/z_override.tf"])
+
+
+def test_override_files_merge_into_the_blocks_they_override(at_root):
+    result = load(OVERRIDE)
+    found = by_key(result)
+    cluster = found["azurerm_kubernetes_cluster.aks"]
+    # override.tf comes after a_override.tf: its name wins; a_override.tf's variable default counts.
+    assert (cluster.name, cluster.region, cluster.location.path, cluster.location.start_line) == (
+        "aks-final", "westeurope", f"{OVERRIDE}/main.tf", 9)
+    assert cluster.loc("name").path == f"{OVERRIDE}/override.tf" and cluster.loc("name").start_line == 6
+    assert cluster.loc("region").path == f"{OVERRIDE}/main.tf" and cluster.loc("region").start_line == 11
+    # Local values are overridden one by one; the untouched network_profile block stays.
+    assert dict(cluster.attrs) == {"sku_tier": "standard", "load_balancer_sku": "basic"}
+    # A nested block in an override replaces every block of its type, and is not merged with them.
+    pool = found["azurerm_kubernetes_cluster.aks/default_node_pool"]
+    assert (pool.name, pool.get("count"), pool.location.path, pool.location.start_line) == (
+        "sys", None, f"{OVERRIDE}/a_override.tf", 8)
+    # A dynamic block replaces the static blocks of the type it generates.
+    registry = found["azurerm_container_registry.acr"]
+    assert registry.get("sku") == "premium"
+    assert sorted(k for k in found if k.startswith("azurerm_container_registry.acr/")) == [
+        "azurerm_container_registry.acr/georeplications[northeurope]"]
+
+
+def test_an_override_without_an_original_is_an_error_and_no_override_is_a_duplicate(at_root):
+    result = load(OVERRIDE)
+    assert [(e.location.path, e.location.start_line, e.message) for e in result.errors] == [
+        (f"{OVERRIDE}/override.tf", 20, "override for undeclared resource azurerm_subnet.ghost"),
+        (f"{OVERRIDE}/override.tf", 25, "override for undeclared local value 'nowhere'"),
+    ]
+    assert "azurerm_subnet.ghost" not in by_key(result)
+    assert findings_for([OVERRIDE], select=["BCDR001"]) == [
+        ("BCDR001", f"{OVERRIDE}/override.tf", 20),
+        ("BCDR001", f"{OVERRIDE}/override.tf", 25),
+    ]
+
+
+def test_overrides_of_variables_data_and_outputs(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'data "azurerm_resource_group" "rg" {\n  name = "rg-one"\n}\n'
+        'output "o" {\n  value = 1\n}\n'
+        'resource "azurerm_container_registry" "acr" {\n  name = "acr"\n'
+        '  resource_group_name = data.azurerm_resource_group.rg.name\n}\n', encoding="utf-8")
+    (tmp_path / "override.tf").write_text(
+        'data "azurerm_resource_group" "rg" {\n  name = "rg-two"\n}\n'
+        'output "o" {\n  value = 2\n}\n'
+        'output "p" {\n  value = 3\n}\n'
+        'variable "nope" {\n  default = 1\n}\n', encoding="utf-8")
+    result = load_module(str(tmp_path), [str(tmp_path / "override.tf"), str(tmp_path / "main.tf")])
+    assert [(Path(e.location.path).name, e.location.start_line, e.message) for e in result.errors] == [
+        ("override.tf", 7, "override for undeclared output 'p'"),
+        ("override.tf", 10, "override for undeclared variable 'nope'"),
+    ]
+    assert [r.resource_group for r in result.resources] == ["rg-two"]
+
+
+def test_two_outputs_of_one_name_are_a_duplicate(tmp_path):
+    (tmp_path / "main.tf").write_text('output "o" {\n  value = 1\n}\noutput "o" {\n  value = 2\n}\n', encoding="utf-8")
+    result = load_module(str(tmp_path), [str(tmp_path / "main.tf")])
+    assert [(e.location.start_line, e.message) for e in result.errors] == [(4, "duplicate output 'o'")]
+
+
+# -- resource ids written into strings ----------------------------------------------------
+
+INLINE = f"{INPUTS}/inline_subnet"
+
+
+def test_an_inline_subnet_id_built_from_its_vnet_id_is_a_reference_to_that_subnet(at_root):
+    result = load(INLINE)
+    assert result.errors == []
+    found = by_key(result)
+    pool = found["azurerm_kubernetes_cluster.east/default_node_pool"]
+    assert pool.refs["subnet"] == Ref(
+        type=azure_id.SUBNET, names=("vnet-east", "aks"), resource_group="rg-east",
+        text='"${azurerm_virtual_network.east.id}/subnets/aks"')
+    model = Model(result.resources)
+    subnet = model.target(pool, "subnet")
+    assert subnet is found["azurerm_virtual_network.east/subnet[aks]"]
+    assert (subnet.kind, subnet.azure_names) == (Kind.SUBNET, ("vnet-east", "aks"))
+    assert model.target(subnet, "vnet") is found["azurerm_virtual_network.east"]
+
+
+def test_an_id_with_an_unknown_group_or_that_is_not_an_id_stays_unresolved(at_root):
+    found = by_key(load(INLINE))
+    assert _unresolved(found["azurerm_kubernetes_cluster_node_pool.group_unknown"].refs["subnet"]) == (
+        '"${azurerm_virtual_network.elsewhere.id}/subnets/aks"',
+        "azurerm_virtual_network.elsewhere.id: a resource id is known only after apply", 43)
+    assert _unresolved(found["azurerm_kubernetes_cluster_node_pool.not_an_id"].refs["subnet"]) == (
+        '"${azurerm_virtual_network.east.id}-aks"', "a resource id is known only after apply", 49)
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('"${azurerm_resource_group.rg.id}/providers/Microsoft.Network/virtualNetworks/vnet-a"',
+         Ref(type=azure_id.VIRTUAL_NETWORK, names=("vnet-a",), resource_group="rg-probe")),
+        ('"${azurerm_kubernetes_cluster.k.id}/agentPools/user"',
+         Ref(type=azure_id.AKS_AGENT_POOL, names=("aks-probe", "user"), resource_group="rg-probe")),
+    ],
+)
+def test_ids_written_into_strings_use_azure_id_segments(tmp_path, expression, expected):
+    prelude = ('resource "azurerm_resource_group" "rg" {\n  name = "rg-probe"\n}\n'
+               'resource "azurerm_kubernetes_cluster" "k" {\n  name = "aks-probe"\n  resource_group_name = "rg-probe"\n}\n')
+    (tmp_path / "main.tf").write_text(
+        f'{prelude}resource "azurerm_virtual_network" "v" {{\n  name = "v"\n  address_space = {expression}\n}}\n',
+        encoding="utf-8")
+    result = load_module(str(tmp_path), [str(tmp_path / "main.tf")])
+    (value,) = [r.get("address_space") for r in result.resources if r.kind is Kind.VIRTUAL_NETWORK]
+    assert value == Ref(type=expected.type, names=expected.names, resource_group=expected.resource_group, text=expression)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        '"x${azurerm_resource_group.rg.id}/providers/Microsoft.Network/virtualNetworks/v"',  # text before the id
+        '"${azurerm_resource_group.rg.id}${azurerm_resource_group.rg.id}"',  # two ids
+        '"${azurerm_resource_group.rg.id}/providers/Microsoft.Network/virtualNetworks"',  # a type without a name
+    ],
+)
+def test_text_made_from_an_id_that_is_no_id_is_unresolved(tmp_path, expression):
+    (tmp_path / "main.tf").write_text(
+        'resource "azurerm_resource_group" "rg" {\n  name = "rg-probe"\n}\n'
+        f'resource "azurerm_virtual_network" "v" {{\n  name = "v"\n  address_space = {expression}\n}}\n',
+        encoding="utf-8")
+    result = load_module(str(tmp_path), [str(tmp_path / "main.tf")])
+    (value,) = [r.get("address_space") for r in result.resources if r.kind is Kind.VIRTUAL_NETWORK]
+    assert _unresolved(value) == (expression, "a resource id is known only after apply", 6)
+
+
+def test_azure_id_text_spells_segments_as_azure_does():
+    from bcdr_lint.loaders.terraform_types import azure_id_text
+
+    assert azure_id_text(Ref(type=azure_id.SUBNET, names=("v", "s"), resource_group="rg")) == (
+        "/subscriptions/unknown/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s")
+    assert azure_id_text(Ref(type=azure_id.RESOURCE_GROUP, names=("rg",), resource_group="rg")) == (
+        "/subscriptions/unknown/resourceGroups/rg")
+    assert azure_id_text(Ref(type=azure_id.SUBNET, names=("v", "s"))) is None
+    assert azure_id_text(Ref(type=azure_id.SUBNET, names=())) is None
+
+
+# -- enum-like values ---------------------------------------------------------------------
+
+
+def test_enum_values_that_are_not_text_are_unresolved_at_their_argument(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'variable "sku" {\n  default = 1\n}\n'                                     # 1-3
+        'resource "azurerm_container_registry" "acr" {\n  name = "acr"\n'           # 4-5
+        '  sku = var.sku\n}\n'                                                      # 6-7
+        'resource "azurerm_kubernetes_cluster" "k" {\n  name = "k"\n'               # 8-9
+        '  sku_tier = 2\n'                                                          # 10
+        '  network_profile {\n    load_balancer_sku = true\n  }\n}\n'               # 11-14
+        'resource "azurerm_kubernetes_cluster_node_pool" "p" {\n  name = "p"\n'     # 15-16
+        '  mode = ["User"]\n}\n', encoding="utf-8")                                 # 17-18
+    result = load_module(str(tmp_path), [str(tmp_path / "main.tf")])
+    values = {(r.kind, attr): r.get(attr) for r in result.resources
+              for attr in ("sku", "sku_tier", "load_balancer_sku", "mode") if attr in r.attrs}
+    # lower_or_none turns them into Unresolved; the loader places them at the argument.
+    assert {key: _unresolved(value) for key, value in values.items()} == {
+        (Kind.CONTAINER_REGISTRY, "sku"): ("var.sku", "expected text, found a number", 6),
+        (Kind.AKS_CLUSTER, "sku_tier"): ("2", "expected text, found a number", 10),
+        (Kind.AKS_CLUSTER, "load_balancer_sku"): ("true", "expected text, found a boolean", 12),
+        (Kind.NODE_POOL, "mode"): ('["User"]', "expected text, found a list", 17),
+    }

@@ -19,6 +19,7 @@ from typing import Any, Iterable, Mapping
 from tree_sitter import Node
 
 from bcdr_lint.loaders.terraform_expressions import Env, Expressions
+from bcdr_lint.loaders import terraform_instances as instances
 from bcdr_lint.loaders.terraform_hcl import Argument, Block, SourceFile, reference, root_length, steps_of
 from bcdr_lint.loaders.terraform_types import DATA_IDENTITIES, IDENTITIES, IdentitySpec, resource_key
 from bcdr_lint.model import Location, Ref, Unresolved
@@ -53,6 +54,8 @@ class ModuleScope:
     locals: dict[str, Argument] = field(default_factory=dict)
     resources: dict[str, Block] = field(default_factory=dict)
     data: dict[str, Block] = field(default_factory=dict)
+    # Indexed only so that override files can find what they override.
+    outputs: dict[str, Block] = field(default_factory=dict)
 
 
 Identity = tuple[str | None, tuple[str, ...], str | None]
@@ -65,6 +68,7 @@ class Evaluator(Expressions):
         # dynamic content are short-lived and a recycled id would return another's value.
         self._values: dict[Argument, Any] = {}
         self._identities: dict[Block, Identity] = {}
+        self._instances: dict[Block, instances.Instances] = {}
         self._resource_types = {address.split(".", 1)[0] for address in scope.resources}
 
     # -- arguments -----------------------------------------------------------------------
@@ -104,7 +108,26 @@ class Evaluator(Expressions):
         if len(steps) != 2 or steps[0][0] != "attr" or steps[1] != ("attr", attribute):
             return None
         address = f"{root}.{steps[0][1]}"
-        return address if address in self.scope.resources else None
+        block = self.scope.resources.get(address)
+        return address if block is not None and self.instances(block).exist else None
+
+    def instances(self, block: Block) -> instances.Instances:
+        """How many instances a resource block declares (its ``count`` or ``for_each``)."""
+        known = self._instances.get(block)
+        if known is not None:
+            return known
+        self._instances[block] = instances.UNKNOWN  # a count that depends on itself is unknown
+        count, for_each = block.arguments.get("count"), block.arguments.get("for_each")
+        if count is not None and for_each is not None:
+            found = instances.conflicting(for_each)
+        elif count is not None:
+            found = instances.from_count(self.value_of(count), count)
+        elif for_each is not None:
+            found = instances.from_for_each(self.value_of(for_each), for_each)
+        else:
+            found = instances.SINGLE
+        self._instances[block] = found
+        return found
 
     def blocks(self, block: Block, block_type: str) -> tuple[list[Block], list[Unresolved]]:
         """The child blocks of ``block_type``, with ``dynamic`` blocks expanded where their
@@ -224,6 +247,8 @@ class Evaluator(Expressions):
         return self.value_of(default)
 
     def _resource(self, block: Block, address: str, steps: list, file: SourceFile, text: str, env: Env) -> Any:
+        if not self.instances(block).exist:
+            return Unresolved(text, f"{address} has no instances (its count is 0 or its for_each is empty)")
         # count/for_each: every instance is the block itself until instances are expanded.
         if steps and steps[0][0] == "index" and _repeated(block):
             steps = steps[1:]

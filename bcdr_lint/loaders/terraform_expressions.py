@@ -10,13 +10,14 @@ from tree_sitter import Node
 
 from bcdr_lint.loaders import terraform_literals as literals
 from bcdr_lint.loaders.terraform_hcl import BINARY_OPERATORS, SourceFile, sole_interpolation, terms
-from bcdr_lint.model import Unresolved
+from bcdr_lint.loaders.terraform_types import azure_id_text
+from bcdr_lint.model import Ref, Unresolved
+from bcdr_lint.model.azure_id import ref_from_azure_id
 
 Env = Mapping[str, Any] | None
 
 _UNSUPPORTED = {
     "function_call": "function call, evaluated by Terraform",
-    "conditional": "conditional expression",
     "for_expr": "for expression",
 }
 
@@ -45,6 +46,8 @@ class Expressions:
             return self._traversal([node], file, env)
         if kind == "operation":
             return self._operation(node.named_children[0], file, env)
+        if kind == "conditional":
+            return self._conditional(node, file, env)
         return Unresolved(file.source(node), _UNSUPPORTED.get(kind, "expression not evaluated statically"))
 
     def _terms(self, parts: list[Node], file: SourceFile, env: Env) -> Any:
@@ -75,6 +78,19 @@ class Expressions:
         right = self._terms(parts[at + 1:], file, env)
         return literals.binary(parts[at].type, left, right, text)
 
+    def _conditional(self, node: Node, file: SourceFile, env: Env) -> Any:
+        """``cond ? a : b``: only the chosen branch is evaluated, as Terraform does (the other may
+        index a resource whose count is 0)."""
+        condition, if_true, if_false = (c for c in node.named_children if c.type == "expression")
+        value = self.eval(condition, file, env)
+        if isinstance(value, str) and value in ("true", "false"):
+            value = value == "true"  # Terraform converts these strings to bool
+        if isinstance(value, Unresolved):
+            return value
+        if not isinstance(value, bool):
+            return Unresolved(file.source(condition), "the condition is not a bool")
+        return self.eval(if_true if value else if_false, file, env)
+
     def _string(self, node: Node, file: SourceFile, env: Env) -> Any:
         parts = node.children
         inner = sole_interpolation(node)
@@ -82,6 +98,7 @@ class Expressions:
             # "${x}" alone is x itself, whatever its type (HCL keeps it unconverted).
             return self.eval(inner, file, env)
         pieces: list[str] = []
+        ids: list[tuple[int, int]] = []  # where resource ids were written into the text
         position = parts[0].end_byte  # after the opening quote
         strip_next = False
         for part in parts[1:-1]:
@@ -100,13 +117,21 @@ class Expressions:
             pieces.append(literal)
             strip_next = inside[-2].type == "strip_marker"
             expr = next(c for c in inside if c.type == "expression")
-            piece = literals.template_text(self.eval(expr, file, env), file.source(expr))
-            if isinstance(piece, Unresolved):
-                return piece
+            value = self.eval(expr, file, env)
+            piece = azure_id_text(value) if isinstance(value, Ref) else None
+            if piece is not None:
+                start = sum(map(len, pieces))
+                ids.append((start, start + len(piece)))
+            else:
+                piece = literals.template_text(value, file.source(expr))
+                if isinstance(piece, Unresolved):
+                    return piece
             pieces.append(piece)
             position = part.end_byte
         literal = literals.template_literal(file.between(position, parts[-1].start_byte))
         pieces.append(literal.lstrip() if strip_next else literal)
+        if ids:
+            return _id_in_text("".join(pieces), ids, file.source(node))
         return "".join(pieces)
 
     def _object(self, node: Node, file: SourceFile, env: Env) -> Any:
@@ -132,3 +157,16 @@ class Expressions:
     def _traversal(self, parts: list[Node], file: SourceFile, env: Env) -> Any:
         """A reference with its steps (``var.x[0]``); the root alone for a bare name."""
         raise NotImplementedError
+
+
+def _id_in_text(written: str, ids: list[tuple[int, int]], text: str) -> Ref | Unresolved:
+    """A string that is one resource id extended by path segments
+    (``"${azurerm_virtual_network.v.id}/subnets/aks"``) names a resource: a reference to it.
+    Anything else made from an id would carry its subscription, known only at apply time;
+    ``<vnet id>-x`` would even read as another VNet's id.
+    """
+    if len(ids) == 1 and ids[0][0] == 0 and written[ids[0][1]:][:1] in ("", "/"):
+        ref = ref_from_azure_id(written)
+        if ref is not None and ref.names:
+            return Ref(type=ref.type, names=ref.names, resource_group=ref.resource_group, text=text)
+    return Unresolved(text, "a resource id is known only after apply")

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from bcdr_lint.loaders.terraform_eval import MISSING, Evaluator
 from bcdr_lint.loaders.terraform_hcl import Block
 from bcdr_lint.loaders.terraform_types import resource_key
-from bcdr_lint.model import Kind, Location, Ref, Resource, Unresolved, lower_or_none, normalize_region
+from bcdr_lint.model import Kind, Location, Ref, Resource, Unresolved, lower_or_none, normalize_region, normalize_zones
 from bcdr_lint.model import azure_id
 from bcdr_lint.model.azure_id import ref_from_azure_id
 
@@ -19,13 +19,6 @@ class _Draft:
     attrs: dict[str, Any] = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)
     refs: dict[str, Ref | Unresolved | None] = field(default_factory=dict)
-
-
-def _tf_zones(value: Any) -> Any:
-    # list(string) in the provider: Terraform converts zones = [1, 2] to strings.
-    if isinstance(value, list):
-        return [str(z) if isinstance(z, int) and not isinstance(z, bool) else z for z in value]
-    return value
 
 
 class ResourceBuilder:
@@ -48,6 +41,10 @@ class ResourceBuilder:
             return
         if convert is not None and not isinstance(value, Unresolved):
             value = convert(value)
+            if isinstance(value, Unresolved) and value.location is None:
+                # A conversion knows the value, not how or where it was written (``lower_or_none(1)``).
+                arg = block.arguments[argument]
+                value = Unresolved(arg.text, value.reason, arg.location)
         draft.attrs[attr] = value
         draft.locations[attr] = block.arguments[argument].location
 
@@ -120,9 +117,9 @@ class ResourceBuilder:
         self._put(draft, "pool_name", block, name_argument)
         if "pool_name" in draft.locations:
             draft.locations["name"] = draft.locations["pool_name"]
-        self._put(draft, "zones", block, "zones", _tf_zones)
+        self._put(draft, "zones", block, "zones", normalize_zones)
         if "zones" not in draft.attrs:  # azurerm 2.x spelling
-            self._put(draft, "zones", block, "availability_zones", _tf_zones)
+            self._put(draft, "zones", block, "availability_zones", normalize_zones)
         self._put(draft, "count", block, "node_count")
         self._put(draft, "min_count", block, "min_count")
         self._put(draft, "max_count", block, "max_count")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bcdr_lint.model import azure_id
+from bcdr_lint.model import Ref, azure_id
 
 
 @dataclass(frozen=True)
@@ -43,3 +43,34 @@ DATA_IDENTITIES: dict[str, IdentitySpec] = {
 
 def resource_key(folder: str, address: str) -> str:
     return f"tf:{folder}:{address}"
+
+
+# Azure's own spelling of the id segments of the types above (ids compare case-insensitively;
+# this is for the people who read them).
+_ID_SPELLING = {
+    "microsoft.containerservice": "Microsoft.ContainerService",
+    "managedclusters": "managedClusters",
+    "agentpools": "agentPools",
+    "microsoft.containerregistry": "Microsoft.ContainerRegistry",
+    "registries": "registries",
+    "replications": "replications",
+    "microsoft.network": "Microsoft.Network",
+    "virtualnetworks": "virtualNetworks",
+    "subnets": "subnets",
+    "virtualnetworkpeerings": "virtualNetworkPeerings",
+}
+
+
+def azure_id_text(ref: Ref) -> str | None:
+    """The id Azure gives the resource ``ref`` names, with the subscription (known only at
+    apply time) written ``unknown``; ``None`` unless its type, names and group are all known."""
+    if ref.type is None or not ref.names or not isinstance(ref.resource_group, str):
+        return None
+    group = f"/subscriptions/unknown/resourceGroups/{ref.resource_group}"
+    if ref.type == azure_id.RESOURCE_GROUP:
+        return group
+    namespace, *types = [_ID_SPELLING.get(part, part) for part in ref.type.split("/")]
+    if len(types) != len(ref.names):
+        return None
+    path = "/".join(f"{kind}/{name}" for kind, name in zip(types, ref.names))
+    return f"{group}/providers/{namespace}/{path}"

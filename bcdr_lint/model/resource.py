@@ -35,6 +35,11 @@ velero-schedule/velero-backup ``included_namespaces`` (list or None = all),
                               ``excluded_namespaces`` (list)
 ============================  ==================================================================
 
+Every kind: ``deployed`` — absent when the resource is certainly deployed; an ``Unresolved``
+(the ``count``/``for_each``/``condition``/``copy`` expression) when whether it is deployed, or
+how many instances there are, cannot be known statically. A resource that is statically not
+deployed (``count = 0``, ``condition: false``, a copy count of 0) is not in the model at all.
+
 Kubernetes resources have no region. ``attr_locations`` maps attribute names (and ``region``,
 ``name``) to the exact source position of the property, where the source has one.
 """

@@ -14,6 +14,9 @@ from bcdr_lint.loaders.discover import Discovered, discover
 from bcdr_lint.model import Location, Model, ParseError, Resource
 from bcdr_lint.rules.base import UNRESOLVED_ID, Rule
 
+PARSE_ERROR_ID = "BCDR001"
+META_RULES = frozenset({PARSE_ERROR_ID, UNRESOLVED_ID})
+
 
 class UsageError(Exception):
     """A mistake in how the tool was called (exit code 2)."""
@@ -51,11 +54,15 @@ def _matches(rule: Rule, selectors: Sequence[str]) -> bool:
 
 
 def choose_rules(rules: list[Rule], select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
+    """The rules a run uses. A file that does not parse was not checked at all, so BCDR001 stays
+    on whatever is selected, unless it is ignored by name."""
     for selector in (*select, *ignore):
         if not any(_matches(r, [selector]) for r in rules):
             raise UsageError(f"unknown rule id, prefix or name: {selector!r} (see `bcdr-lint rules`)")
-    chosen = [r for r in rules if (not select or _matches(r, select)) and not _matches(r, ignore)]
-    return chosen
+    return [
+        r for r in rules
+        if (not select or _matches(r, select) or r.id == PARSE_ERROR_ID) and not _matches(r, ignore)
+    ]
 
 
 def load(discovered: Discovered) -> Model:
@@ -100,8 +107,8 @@ def _unique_keys(resources: list[Resource]) -> list[Resource]:
 def run_rules(model: Model, rules: list[Rule], select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Finding]:
     enabled_ids = {r.id for r in rules}
     to_run = [r for r in rules if r.id != UNRESOLVED_ID]
-    if not to_run and UNRESOLVED_ID in enabled_ids:
-        # `--select BCDR002` alone: every rule runs, and only what they could not resolve is kept.
+    if UNRESOLVED_ID in enabled_ids and all(r.id in META_RULES for r in to_run):
+        # `--select BCDR002` (or BCDR0): every rule runs, and only what it could not resolve is kept.
         to_run = [r for r in all_rules() if r.id != UNRESOLVED_ID]
     findings: list[Finding] = []
     for candidate in to_run:

@@ -159,3 +159,34 @@ def test_internal_errors_exit_2_without_traceback(at_root, monkeypatch):
     assert result.exit_code == 2
     assert "bcdr-lint: internal error: RuntimeError: boom" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_parse_errors_stay_reported_whatever_is_selected(at_root):
+    result = invoke("check", "fixtures/BCDR001/bad", "--select", "BCDR5", "--format", "json")
+    assert {f["rule_id"] for f in json.loads(result.output)["findings"]} == {"BCDR001"}
+    result = invoke("check", "fixtures/BCDR001/bad", "--select", "BCDR5", "--ignore", "BCDR001")
+    assert result.exit_code == 0
+
+
+def test_select_meta_prefix_still_collects_unresolved_values(at_root):
+    result = invoke("check", "fixtures/BCDR101/unresolved/terraform", "--select", "BCDR0", "--format", "json")
+    assert [f["rule_id"] for f in json.loads(result.output)["findings"]] == ["BCDR002"]
+
+
+def test_utf16_template_from_windows_powershell_is_read(at_root, tmp_path, monkeypatch):
+    template = (ROOT / "fixtures/BCDR302/bad/arm/azuredeploy.json").read_text(encoding="utf-8")
+    (tmp_path / "export.json").write_bytes(template.encode("utf-16"))
+    monkeypatch.chdir(tmp_path)
+    result = invoke("check", ".", "--select", "BCDR302", "--format", "json")
+    (finding,) = json.loads(result.output)["findings"]
+    assert (finding["rule_id"], finding["location"]["start_line"]) == ("BCDR302", 13)
+
+
+def test_a_charts_templates_folder_named_explicitly_is_skipped(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "chart/templates/sub").mkdir(parents=True)
+    (tmp_path / "chart/Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    (tmp_path / "chart/templates/sub/d.yaml").write_text("metadata:\n  name: {{ .Values.x }\n")
+    for path in ("chart/templates", "chart/templates/sub"):
+        result = invoke("check", path)
+        assert result.exit_code == 0 and result.output.startswith("No findings (0 files"), result.output

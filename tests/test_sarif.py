@@ -169,24 +169,23 @@ def test_uris_are_relative_to_the_current_directory_and_percent_encoded(tmp_path
     assert related == {"uri": "infra/clusters.tf", "uriBaseId": "%SRCROOT%"}
 
 
-def test_paths_outside_the_current_directory_are_absolute_file_uris(tmp_path):
+def test_paths_outside_the_current_directory_are_relative_with_parent_steps(tmp_path):
     inside = tmp_path / "work"
     inside.mkdir()
-    assert sarif.artifact_uri("../shared/acr.tf", inside) == ((tmp_path / "shared/acr.tf").as_uri(), None)
-    assert sarif.artifact_uri("/etc/a b.tf", inside) == ("file:///etc/a%20b.tf", None)
+    assert sarif.artifact_uri("../shared/acr.tf", inside) == ("../shared/acr.tf", "%SRCROOT%")
+    assert sarif.artifact_uri(str(tmp_path / "shared" / "a b.tf"), inside) == ("../shared/a%20b.tf", "%SRCROOT%")
     assert sarif.artifact_uri(str(inside / "x.tf"), inside) == ("x.tf", "%SRCROOT%")
 
 
-def test_a_path_outside_the_checkout_is_valid_sarif_that_github_would_not_place(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    outside = Finding("BCDR101", "warning", "only one region", Location("/opt/infra/main.tf", 2, 1), identity="x")
+def test_a_path_outside_the_current_directory_passes_the_multitool(tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    outside = Finding("BCDR101", "warning", "only one region", Location(str(tmp_path / "infra/main.tf"), 2, 1), identity="x")
     text = sarif.render(report([outside]))
     jsonschema.Draft4Validator(SCHEMA).validate(json.loads(text))
     (tmp_path / "out.sarif").write_text(text, encoding="utf-8")
-    problems = multitool_problems(tmp_path / "out.sarif", tmp_path)
-    # GitHub cannot map an absolute path outside the checkout to a repository file: that, and only
-    # that, is what the Multitool's GitHub rules object to.
-    assert len(problems) == 1 and problems[0].startswith("GH1006 error")
+    assert multitool_problems(tmp_path / "out.sarif", tmp_path) == []
 
 
 def test_related_locations_are_numbered_and_linked_from_the_message(tmp_path):
@@ -354,8 +353,11 @@ def test_cli_select_limits_the_described_rules(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_inputs(tmp_path)
     log = assert_valid(cli_sarif("--select", "BCDR4", "infra"), tmp_path)
-    assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]] == ["BCDR401", "BCDR402"]
+    # BCDR001 stays on whatever is selected: an unparsed file is a file nothing checked.
+    assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]] == ["BCDR001", "BCDR401", "BCDR402"]
     assert places(log) == [("BCDR402", "infra/main.tf", 1)]
+    log = assert_valid(cli_sarif("--select", "BCDR4", "--ignore", "BCDR001", "infra"), tmp_path)
+    assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]] == ["BCDR401", "BCDR402"]
 
 
 def test_cli_output_file_holds_the_same_log(tmp_path, monkeypatch):

@@ -40,6 +40,12 @@ def read_text(path: str) -> str:
         raise UnreadableFile(ParseError(f"cannot read file: {exc.strerror or exc}", Location(path, 1, 1))) from exc
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Windows PowerShell's `>` writes UTF-16 with a byte-order mark (az group export > x.json).
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(ParseError("invalid UTF-16 text", Location(path, 1, 1))) from exc
     nul = data.find(b"\x00")
     if nul != -1:
         line, col = _line_col(data, nul)

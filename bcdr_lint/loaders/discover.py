@@ -50,7 +50,9 @@ class _Shower:
             return "."
         if absolute.startswith(self._prefix):
             return Path(absolute[len(self._prefix):]).as_posix()
-        return path.as_posix()
+        # Outside the current folder: absolute, so the same file is shown (and fingerprinted)
+        # alike however it was named on the command line.
+        return Path(absolute).as_posix()
 
 
 def discover(paths: list[str]) -> Discovered:
@@ -71,6 +73,8 @@ def discover(paths: list[str]) -> Discovered:
             else:
                 _add(found, seen, path, shower.show(path))
         elif path.is_dir():
+            if _in_helm_templates(path / "_"):
+                continue  # a chart's templates/ folder (or below it), named explicitly
             for file_path in _walk(path):
                 _add(found, seen, file_path, shower.show(file_path, resolved=True))
         else:

@@ -1,7 +1,7 @@
 """SARIF 2.1.0 report, for GitHub code scanning, Azure DevOps and IDE viewers.
 
 The log is built from the ``sarif_om`` object model and serialized by walking its attrs fields
-under their schema names. Paths below the current directory are written relative to the
+under their schema names. Paths are written relative to the
 ``%SRCROOT%`` base (the current directory), so a log produced in a checkout is portable;
 other paths become absolute ``file:`` URIs.
 """
@@ -182,10 +182,12 @@ def _physical(location: Location, base: Path) -> om.PhysicalLocation:
 
 
 def artifact_uri(path: str, base: Path) -> tuple[str, str | None]:
-    """``(uri, uriBaseId)``: relative to ``%SRCROOT%`` below ``base``, else an absolute file URI."""
+    """``(uri, uriBaseId)``: relative to ``%SRCROOT%`` (with ``../`` for files beside the
+    checked folder, which code scanning can still place when the root is the repository),
+    else — on another drive — an absolute file URI."""
     absolute = Path(os.path.normpath(base / path))
     try:
-        relative = absolute.relative_to(base)
+        relative = Path(os.path.relpath(absolute, base))
     except ValueError:
         return absolute.as_uri(), None
     # quote() keeps "/" and the unreserved characters; everything else is percent-encoded.

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bcdr_lint.findings import Finding
 from bcdr_lint.model import Kind, Model, Resource, Unresolved
+
+if TYPE_CHECKING:
+    from bcdr_lint.rules.base import Rule
 
 NOT_SET = "(not set)"
 
@@ -18,16 +25,42 @@ def clusters(model: Model) -> list[Resource]:
     return model.of_kind(Kind.AKS_CLUSTER)
 
 
-def split_by_region(resources: list[Resource]) -> tuple[dict[str, list[Resource]], list[tuple[Resource, Unresolved]]]:
-    """``({region: [resources]}, [(resource, unresolved region)])``."""
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A resource whose place a rule needs and cannot know: its region or whether it exists."""
+
+    resource: Resource
+    attr: str  # "region" or "deployed"
+    value: Unresolved
+
+    def note(self, rule: "Rule") -> Finding:
+        what = "whether it is deployed" if self.attr == "deployed" else None
+        return rule.unresolved(self.resource, self.attr, self.value, what)
+
+
+def placement(resource: Resource) -> str | Unknown:
+    """Where the resource certainly runs, or why that is unknown.
+
+    A resource whose ``count``/``condition`` cannot be evaluated may not exist at all: counting it
+    as present would hide a single-region deployment, so it is as unknown as a missing region.
+    """
+    deployed = resource.get("deployed")
+    if isinstance(deployed, Unresolved):
+        return Unknown(resource, "deployed", deployed)
+    region = region_of(resource)
+    return Unknown(resource, "region", region) if isinstance(region, Unresolved) else region
+
+
+def split_by_region(resources: list[Resource]) -> tuple[dict[str, list[Resource]], list[Unknown]]:
+    """``({region: [resources certainly there]}, [resources whose place is unknown])``."""
     by_region: dict[str, list[Resource]] = {}
-    unknown: list[tuple[Resource, Unresolved]] = []
+    unknown: list[Unknown] = []
     for resource in resources:
-        region = region_of(resource)
-        if isinstance(region, Unresolved):
-            unknown.append((resource, region))
+        place = placement(resource)
+        if isinstance(place, Unknown):
+            unknown.append(place)
         else:
-            by_region.setdefault(region, []).append(resource)
+            by_region.setdefault(place, []).append(resource)
     return by_region, unknown
 
 

@@ -63,8 +63,8 @@ from bcdr_lint.rules.common import clusters, split_by_region
 def check(model: Model) -> Iterator[Finding]:
     by_region, unknown = split_by_region(clusters(model))
     if unknown:
-        for cluster, value in unknown:
-            yield RULE.unresolved(cluster, "region", value)
+        for place in unknown:
+            yield place.note(RULE)
         return
     if len(by_region) != 1:
         return

@@ -65,8 +65,8 @@ from bcdr_lint.rules.common import clusters, ref_target, region_of, split_by_reg
 )
 def check(model: Model) -> Iterator[Finding]:
     by_region, unknown_clusters = split_by_region(clusters(model))
-    for cluster, value in unknown_clusters:
-        yield RULE.unresolved(cluster, "region", value)
+    for place in unknown_clusters:
+        yield place.note(RULE)
     if not by_region:
         return
     # Replicas whose registry the model cannot tell: each may be the replica a registry lacks.
@@ -78,27 +78,30 @@ def check(model: Model) -> Iterator[Finding]:
         if registry.get("sku") != "premium":
             continue  # BCDR401 reports registries that cannot replicate at all
         home = region_of(registry)
-        replicas = model.referrers(registry, "registry")
-        unknown = [(registry, home)] if isinstance(home, Unresolved) else []
-        unknown += [(r, region_of(r)) for r in replicas if isinstance(region_of(r), Unresolved)]
-        if unknown:
-            for resource, value in unknown:
-                yield RULE.unresolved(resource, "region", value)
+        if isinstance(home, Unresolved):
+            yield RULE.unresolved(registry, "region", home)
             continue
-        covered = {home, *(r.region for r in replicas)}
+        replicas = model.referrers(registry, "registry")
+        certain, uncertain = split_by_region(replicas)
+        covered = {home, *certain}
         missing = sorted(set(by_region) - covered)
         if not missing:
             continue
-        maybe = [(r, owner) for r, owner in unplaced if not isinstance(r.region, str) or r.region in missing]
-        if maybe:
-            for replica, owner in maybe:
-                yield RULE.unresolved(replica, "registry", owner, "registry")
+        # A replica that may exist, or whose region is unknown, may be the one that is missing.
+        maybe = [u for u in uncertain if not isinstance(u.resource.region, str) or u.resource.region in missing]
+        if maybe or any(not isinstance(r.region, str) or r.region in missing for r, _ in unplaced):
+            for place in maybe:
+                yield place.note(RULE)
+            for replica, owner in unplaced:
+                if not isinstance(replica.region, str) or replica.region in missing:
+                    yield RULE.unresolved(replica, "registry", owner, "registry")
             continue
         where = "; ".join(f"{region} ({_some(by_region[region])})" for region in missing)
+        shown = sorted({r.region for r in replicas if isinstance(r.region, str)})
         yield RULE.at(
             registry,
             f"{registry.label} (home {home}"
-            + (f", replicas in {', '.join(sorted(r.region for r in replicas))}" if replicas else ", no replicas")
+            + (f", replicas in {', '.join(shown)}" if shown else ", no replicas")
             + f") has no replica in {', '.join(missing)}, where AKS clusters run: {where}",
             related=[related(c, f"{c.label} runs in {c.region}", "region") for region in missing for c in by_region[region]],
         )

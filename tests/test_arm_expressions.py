@@ -141,7 +141,7 @@ def evaluate(scope: Scope, body: str):
         ("string(3)", "3"),
         ("string(true())", "True"),
         ("string(variables('names').list)", '["a","b"]'),
-        ("if(equals(1, 1), 'a', 'b')", Unresolved("equals(1, 1)", "bcdr-lint does not evaluate equals()")),
+        ("if(equals(1, 1), 'a', 'b')", "a"),
         ("if(true(), 'yes', resourceGroup().location)", "yes"),
         ("split('a,b', ',')[1]", "b"),
         ("null()", None),
@@ -216,3 +216,80 @@ def test_an_invalid_expression_is_unresolved_and_reported_once(scope: Scope) -> 
     assert [e.message for e in scope.errors] == [
         "invalid ARM expression `concat(`: unexpected end of expression at column 8"
     ]
+
+
+# -- comparisons ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "value"),
+    [
+        ("equals(1, 1)", True),
+        ("equals(1, 2)", False),
+        ("equals(true(), false())", False),
+        ("equals('eastus', 'eastus')", True),
+        ("equals('eastus', 'westus')", False),
+        ("equals('eastus', 'WESTUS')", False),  # differ whatever the case rule
+        ("equals(parameters('regions'), createArray('East US 2', 'Central US'))", True),
+        ("equals(parameters('regions'), createArray('East US 2'))", False),
+        ("equals(createObject('a', 1, 'b', 'x'), createObject('b', 'x', 'a', 1))", True),
+        ("equals(createObject('a', 1), createObject('a', 2))", False),
+        ("equals(createObject('a', 1), createObject('b', 1))", False),
+        ("equals(createArray('A', 'x'), createArray('a', 'y'))", False),  # 'x' vs 'y' decides
+        ("equals(null(), null())", True),
+        ("less(1, 2)", True),
+        ("less(2, 2)", False),
+        ("lessOrEquals(2, 2)", True),
+        ("greater(3, 2)", True),
+        ("greaterOrEquals(2, 3)", False),
+        ("less('abc', 'abd')", True),
+        ("greater('b', 'a')", True),
+        ("lessOrEquals('a', 'a')", True),
+        ("less('a1', 'a2')", True),
+        ("if(equals(parameters('prefix'), 'Contoso'), 'yes', 'no')", "yes"),
+    ],
+)
+def test_comparisons_of_known_values(scope: Scope, body: str, value) -> None:
+    assert evaluate(scope, body) == value
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("equals('eastus', 'EastUS')", "ARM's letter-case handling for this comparison is not modelled"),
+        ("equals(createArray('eastus'), createArray('EASTUS'))", "ARM's letter-case handling for this comparison is not modelled"),
+        ("equals(createObject('Name', 1), createObject('name', 1))", "ARM's letter-case handling for this comparison is not modelled"),
+        ("equals(1, '1')", "comparing a number with a string is not evaluated"),
+        ("equals(true(), 1)", "comparing a bool with a number is not evaluated"),
+        ("equals(1)", "wrong number of arguments in equals(1)"),
+        ("equals(resourceId('Microsoft.Network/virtualNetworks', 'v'), 'v')",
+         "a resource id is only partly known before deployment"),
+        ("less('B', 'a')", "ARM's ordering of these strings (case and culture rules) is not modelled"),
+        ("less('a', 'A')", "ARM's ordering of these strings (case and culture rules) is not modelled"),
+        ("less('a-b', 'ab')", "ARM's ordering of these strings (case and culture rules) is not modelled"),
+        ("greater(2, '1')", "comparing a number with a string is not evaluated"),
+        ("less(true(), false())", "comparing a bool with a bool is not evaluated"),
+    ],
+)
+def test_comparisons_that_depend_on_unmodelled_rules_are_unresolved(scope: Scope, body: str, reason: str) -> None:
+    value = evaluate(scope, body)
+    assert value == Unresolved(body, reason)
+
+
+def test_a_comparison_with_an_unknown_side_is_that_unknown(scope: Scope) -> None:
+    value = evaluate(scope, "equals(parameters('noDefault'), 'x')")
+    assert value == Unresolved("parameters('noDefault')", "parameter 'noDefault' has no default value")
+
+
+def test_copy_index_is_known_only_inside_a_bound_property_loop(scope: Scope) -> None:
+    bound = scope.with_copy_index("Pools", 2)
+    assert evaluate(bound, "copyIndex('pools')") == 2
+    assert evaluate(bound, "concat('np', copyIndex('POOLS', 1))") == "np3"
+    assert evaluate(bound, "copyIndex()") == Unresolved("copyIndex()", "copyIndex() depends on the copy loop")
+    assert evaluate(bound, "copyIndex(1)") == Unresolved("copyIndex(1)", "copyIndex() depends on the copy loop")
+    assert evaluate(bound, "copyIndex('other')") == Unresolved("copyIndex('other')", "copyIndex() depends on the copy loop")
+    assert evaluate(bound, "copyIndex('pools', 'x')") == Unresolved(
+        "copyIndex('pools', 'x')", "copyIndex() takes a loop name and/or an integer offset")
+    assert evaluate(scope, "copyIndex('pools')") == Unresolved("copyIndex('pools')", "copyIndex() depends on the copy loop")
+    # The bound scope shares the template's caches and errors.
+    assert bound.errors is scope.errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -299,3 +300,102 @@ def test_statically_false_conditions_drop_the_resource_and_copy_names_stay_unres
         Location("tests/inputs/arm/conditions.json", 29, 7, 29, 45),
     )
     assert looped.azure_names == ()
+
+
+# -- whether a resource is deployed: condition, copy, property copy -------------------------
+
+DEPLOY = f"{INPUTS}/deployment_conditions.json"
+
+
+def _deployed(resource: Resource) -> tuple[str, str, int, int] | None:
+    value = resource.get("deployed")
+    if value is None:
+        return None
+    assert isinstance(value, Unresolved) and value.location is not None
+    assert resource.loc("deployed") == value.location
+    return (value.expression, value.reason, value.location.start_line, value.location.start_col)
+
+
+def test_which_resources_exist_and_which_are_uncertain() -> None:
+    result = load("deployment_conditions.json")
+    condition = ("parameters('deployDr')", "parameter 'deployDr' has no default value", 12, 7)
+    maybe_count = ("parameters('userPools')", "parameter 'userPools' has no default value", 41, 34)
+    deployment = ("not(equals(parameters('deployDr'), false()))", "parameter 'deployDr' has no default value", 87, 7)
+    assert [(r.kind.value, str(r.name), r.location.start_line, _deployed(r)) for r in result.resources] == [
+        # Unknown condition: the cluster, its inline pool and its nested pool resource all inherit it.
+        ("aks-cluster", "aks-dr", 11, condition),
+        ("aks-node-pool", "aks-dr/system", 18, condition),
+        ("aks-node-pool", "aks-dr/user", 21, condition),
+        # The registry loop over an empty drRegions deploys nothing; an unknown count is uncertain.
+        ("container-registry", "acr-maybe", 37, maybe_count),
+        # equals(2, 2) holds: certainly deployed, its two pools made by the property copy.
+        ("aks-cluster", "aks-main", 45, None),
+        ("aks-node-pool", "aks-main/pool1", 56, None),
+        ("aks-node-pool", "aks-main/pool2", 56, None),
+        ("aks-cluster", "aks-loop", 66, None),
+        ("aks-node-pool", "aks-loop/system", 72, None),
+        ("aks-node-pool", "concat('user', copyIndex('agentPoolProfiles'))", 77,
+         ("parameters('userPools')", "parameter 'userPools' has no default value", 76, 13)),
+        # Resources of a nested deployment inherit the deployment's condition.
+        ("virtual-network", "vnet-dr", 97, deployment),
+        ("subnet", "vnet-dr/aks", 104, deployment),
+        ("container-registry", "acr-odd-condition", 111, ("yes", "a condition must be true or false", 112, 7)),
+        ("container-registry", "acr-bad-count", 119, None),  # ARM rejects it; reported, kept
+    ]
+    assert [(e.message, e.location.start_line) for e in result.errors] == [
+        ("a copy count must not be negative (got -1)", 123),
+    ]
+
+
+def test_property_copy_evaluates_copy_index_in_each_input() -> None:
+    resources = by_name(load("deployment_conditions.json"))
+    pools = {name: r for name, r in resources.items() if r.kind is Kind.NODE_POOL}
+    first, second = pools["aks-main/pool1"], pools["aks-main/pool2"]
+    assert (first.get("pool_name"), first.get("mode"), first.get("zones"), first.get("count")) == ("pool1", "system", ["1", "2", "3"], 3)
+    assert (second.get("pool_name"), second.get("mode")) == ("pool2", "user")
+    assert first.key.endswith("/aks-main/agentPools/agentPoolProfiles[0]")
+    assert second.key.endswith("/aks-main/agentPools/agentPoolProfiles[1]")
+    # Both point at the input object; their attributes at its properties.
+    assert (first.location.start_line, first.location.end_line) == (56, 61)
+    assert first.loc("mode").start_line == 58
+    assert first.azure_names == ("aks-main", "pool1")
+    assert first.refs["cluster"] == Ref(type="microsoft.containerservice/managedclusters", names=("aks-main",),
+                                        key=resources["aks-main"].key, text="aks-main")
+
+
+def test_property_copy_with_unknown_count_is_one_uncertain_pool() -> None:
+    pools = {r.key.rsplit("/", 1)[-1]: r for r in load("deployment_conditions.json").resources
+             if r.kind is Kind.NODE_POOL and "aks-loop" in r.key}
+    stand_in = pools["agentPoolProfiles[?]"]
+    # What does not depend on copyIndex() is known; the name is not.
+    assert (stand_in.get("mode"), stand_in.get("count")) == ("user", 2)
+    assert stand_in.get("pool_name") == Unresolved(
+        "concat('user', copyIndex('agentPoolProfiles'))", "copyIndex() depends on the copy loop",
+        Location(DEPLOY, 78, 15, 78, 73),
+    )
+    assert stand_in.location.start_line == 77
+    assert pools["system"].get("deployed") is None
+
+
+def test_property_copy_errors_are_reported(tmp_path: Path) -> None:
+    template = {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "resources": [{
+            "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01", "name": "v", "location": "eastus",
+            "properties": {"copy": [
+                {"name": "subnets", "count": 2},
+                {"name": "virtualNetworkPeerings", "count": 900, "input": {"name": "p"}},
+                {"name": "subnets", "count": 2, "input": {"name": "[concat('s', copyIndex('subnets'))]"}},
+            ]},
+        }],
+    }
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(template, indent=1), encoding="utf-8")
+    result = load_file(str(path))
+    assert [(e.message, e.location.start_line) for e in result.errors] == [
+        ("property copy 'subnets' needs an 'input' object", 11),
+        ("a copy count must be at most 800 (got 900)", 17),
+    ]
+    assert [(r.kind.value, str(r.name)) for r in result.resources] == [
+        ("virtual-network", "v"), ("subnet", "v/s0"), ("subnet", "v/s1"), ("vnet-peering", "v/p"),
+    ]

@@ -3,7 +3,9 @@
 JSON that is not a deployment template (package.json, tsconfig, parameter files for now) yields
 nothing. A template's resources are walked with their positions; expressions are evaluated
 against the template's parameters and variables (``arm_eval``); the resource types bcdr-lint
-models are built by ``arm_resources``, every other type yields nothing.
+models are built by ``arm_resources``, every other type yields nothing. Whether a resource is
+deployed at all (``condition``, ``copy``) is decided by ``arm_copy``: statically not deployed
+means left out, unknown means kept with a ``deployed`` value that what is nested in it shares.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 import json
 from typing import Any, Iterator
 
-from bcdr_lint.loaders.arm_eval import Scope, supplied_parameters
-from bcdr_lint.loaders.arm_resources import BUILDERS, Decl, Parent, located
+from bcdr_lint.loaders.arm_copy import Item, existence
+from bcdr_lint.loaders.arm_eval import Scope, located, supplied_parameters
+from bcdr_lint.loaders.arm_resources import BUILDERS, Decl, Parent
 from bcdr_lint.loaders.base import LineIndex, LoadResult, UnreadableFile, read_text
 from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, JScalar, scan, strip_jsonc
 from bcdr_lint.model import Location, ParseError, Resource, Unresolved
@@ -42,7 +45,7 @@ def load_file(path: str) -> LoadResult:
 
     scope = Scope.of_template(root, path, locate)
     walker = _Walker(scope)
-    resources = list(walker.template(root, scope, f"arm:{path}:", None))
+    resources = list(walker.template(root, scope, f"arm:{path}:", None, None))
     return LoadResult(resources=resources, errors=walker.errors)
 
 
@@ -102,7 +105,8 @@ class _Walker:
     def errors(self) -> list[ParseError]:
         return [*self._problems, *(error for scope in self._scopes for error in scope.errors)]
 
-    def template(self, template: JObject, scope: Scope, prefix: str, group: str | Unresolved | None) -> Iterator[Resource]:
+    def template(self, template: JObject, scope: Scope, prefix: str, group: str | Unresolved | None,
+                 deployed: Unresolved | None) -> Iterator[Resource]:
         resources = template.get("resources")
         items: list[JNode]
         if isinstance(resources, JArray):
@@ -113,9 +117,13 @@ class _Walker:
             return
         for item in items:
             if isinstance(item, JObject):
-                yield from self.resource(item, scope, prefix, group, None)
+                yield from self.resource(item, scope, prefix, group, None, deployed)
 
-    def resource(self, node: JObject, scope: Scope, prefix: str, group: str | Unresolved | None, parent: Parent | None) -> Iterator[Resource]:
+    def resource(self, node: JObject, scope: Scope, prefix: str, group: str | Unresolved | None,
+                 parent: Parent | None, inherited: Unresolved | None) -> Iterator[Resource]:
+        """One declaration and what is nested in it. ``inherited`` is the unknown condition or
+        copy count of a resource this one is declared in: if that one is not deployed, neither
+        is this (the outer cause is kept when both are unknown)."""
         if _get(node.value, "existing") is True:
             return  # a reference to a resource deployed elsewhere, not a declaration
         written_type = _get(node.value, "type")
@@ -125,15 +133,16 @@ class _Walker:
                 "ARM resource without a string 'type' and 'name'", scope.locate(node.start, node.end)
             ))
             return
-        condition = node.member("condition")
-        if condition is not None and scope.value(condition.node) is False:
-            return  # statically never deployed; an unknown condition keeps the resource
+        exists = existence(node, scope)
+        if exists is False:
+            return  # statically never deployed
+        deployed = inherited or (exists if isinstance(exists, Unresolved) else None)
         relative = parent is not None and "/" not in written_type
         full_type = f"{parent.source_type}/{written_type}" if relative and parent else written_type
         name = self._name(node, scope)
         names = _names(name, parent.names if relative and parent else ())
         decl = Decl(node, full_type, f"{prefix}{written_type}/{written_name}", _full_name(name, names),
-                    names, parent, group, scope)
+                    names, parent, group, scope, deployed)
         azure_type = full_type.lower()
         builder = BUILDERS.get(azure_type)
         if builder is not None:
@@ -145,7 +154,7 @@ class _Walker:
             me = Parent(decl.key, azure_type, full_type, names)
             for child in children.items:
                 if isinstance(child, JObject):
-                    yield from self.resource(child, scope, decl.key + "/", group, me)
+                    yield from self.resource(child, scope, decl.key + "/", group, me, deployed)
 
     def _name(self, node: JObject, scope: Scope) -> str | Unresolved:
         member = node.member("name")
@@ -176,7 +185,7 @@ class _Walker:
         else:
             # ARM's default (outer) scope: the nested template sees the parent's parameters.
             scope = outer
-        yield from self.template(template, scope, decl.key + "/", group)
+        yield from self.template(template, scope, decl.key + "/", group, decl.deployed)
 
 
 def _names(name: str | Unresolved, parent_names: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -190,9 +199,10 @@ def _full_name(name: str | Unresolved, names: tuple[str, ...] | None) -> str | U
     return "/".join(names) if names else name
 
 
-def _inline_child(node: JObject, owner: Decl, parent: Parent, segment: str) -> Decl:
-    """A child declared inside its parent's properties (``agentPoolProfiles``, ``subnets``)."""
-    scope = owner.scope
+def _inline_child(item: Item, owner: Decl, parent: Parent, segment: str) -> Decl:
+    """A child declared inside its parent's properties (``agentPoolProfiles``, ``subnets``),
+    written there or made by a property copy loop."""
+    node, scope = item.node, item.scope
     member = node.member("name")
     written = member.node.value if member is not None and isinstance(member.node, JScalar) else None
     if member is None:
@@ -201,6 +211,8 @@ def _inline_child(node: JObject, owner: Decl, parent: Parent, segment: str) -> D
         value = located(scope, member, scope.value(member.node))
         name = value if isinstance(value, (str, Unresolved)) else Unresolved(str(value), "a name must be a string")
     names = _names(name, parent.names)
-    key = f"{owner.key}/{segment}/{written if isinstance(written, str) else '?'}"
+    label = item.key or (written if isinstance(written, str) else "?")
+    key = f"{owner.key}/{segment}/{label}"
     source_type = f"{owner.source_type}/{segment}"
-    return Decl(node, source_type, key, _full_name(name, names), names, parent, owner.resource_group, scope)
+    return Decl(node, source_type, key, _full_name(name, names), names, parent, owner.resource_group, scope,
+                owner.deployed or item.deployed)

@@ -10,18 +10,22 @@ without the parts nobody knows (``/providers/Microsoft.Network/virtualNetworks/v
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from bcdr_lint.loaders import arm_compare
 from bcdr_lint.loaders import arm_functions as fn
 from bcdr_lint.loaders.arm_expressions import (
     Call, Expr, ExpressionSyntaxError, Index, Literal, Prop, expression_body, is_expression, parse,
     unescape_literal,
 )
-from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, JScalar
+from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, JScalar, Member
 from bcdr_lint.model import Location, ParseError, Ref, Unresolved
 
 Locate = Callable[[int, int], Location]
+
+_FUNCTIONS: Mapping[str, fn.Function] = {**fn.FUNCTIONS, **arm_compare.FUNCTIONS}
 
 
 @dataclass
@@ -29,7 +33,9 @@ class Scope:
     """One template's names. Mutable only for its caches, which live as long as one file load.
 
     ``supplied`` holds parameter values given from outside (a nested deployment's
-    ``parameters``); they win over defaults.
+    ``parameters``); they win over defaults. ``copy_indexes`` binds the property copy loops
+    being expanded (lower-case loop name -> index), for ``copyIndex('name')``; a scope bound to
+    one index is made by ``with_copy_index`` and shares its template's caches.
     """
 
     path: str
@@ -38,6 +44,7 @@ class Scope:
     variables: Mapping[str, JNode] = field(default_factory=dict)
     copy_variables: frozenset[str] = frozenset()
     supplied: Mapping[str, Any] = field(default_factory=dict)
+    copy_indexes: Mapping[str, int] = field(default_factory=dict)
     errors: list[ParseError] = field(default_factory=list)
     _values: dict[tuple[str, str], Any] = field(default_factory=dict)
     _in_progress: set[tuple[str, str]] = field(default_factory=set)
@@ -63,6 +70,10 @@ class Scope:
                 else:
                     variables[key] = member.node
         return cls(path, locate, parameters, variables, frozenset(copy_names), dict(supplied or {}))
+
+    def with_copy_index(self, loop: str, index: int) -> "Scope":
+        # dataclasses.replace hands over the same cache and error objects: one template, one cache.
+        return dataclasses.replace(self, copy_indexes={**self.copy_indexes, loop.lower(): index})
 
     # -- values of JSON nodes -------------------------------------------------------------
 
@@ -125,7 +136,9 @@ class Scope:
         for arg in args:
             if isinstance(arg, Unresolved):
                 return arg
-        function = fn.FUNCTIONS.get(name)
+        if name == "copyindex":
+            return self._copy_index(args, call.text)
+        function = _FUNCTIONS.get(name)
         if function is None:
             return Unresolved(call.text, fn.why_unknown(name))
         try:
@@ -142,6 +155,17 @@ class Scope:
         if not isinstance(condition, bool):
             return Unresolved(call.text, "if() needs a boolean condition")
         return self.evaluate(call.args[1] if condition else call.args[2])
+
+    def _copy_index(self, args: list[Any], text: str) -> Any:
+        """``copyIndex('loop'[, offset])`` inside a property copy being expanded; the resource's
+        own loop (``copyIndex()``, ``copyIndex(offset)``) is not expanded yet."""
+        loop = args[0] if args and isinstance(args[0], str) else None
+        offset = args[1] if loop is not None and len(args) > 1 else (args[0] if args and loop is None else 0)
+        if len(args) > 2 or isinstance(offset, bool) or not isinstance(offset, int):
+            return Unresolved(text, "copyIndex() takes a loop name and/or an integer offset")
+        if loop is None or loop.lower() not in self.copy_indexes:
+            return Unresolved(text, fn.why_unknown("copyindex"))
+        return self.copy_indexes[loop.lower()] + offset
 
     def _parameter(self, name: str, text: str) -> Any:
         key = name.lower()
@@ -199,6 +223,15 @@ def _member(target: Any, key: Any, text: str) -> Any:
         return target[key]
     kind = "a resource id" if isinstance(target, Ref) else type(target).__name__
     return Unresolved(text, f"cannot take '{key}' of {kind}")
+
+
+def located(scope: Scope, member: Member, value: Any) -> Any:
+    """An unresolved property value names the whole expression and points at the property."""
+    if not isinstance(value, Unresolved):
+        return value
+    raw = member.node.value if isinstance(member.node, JScalar) else None
+    expression = expression_body(raw) if isinstance(raw, str) and is_expression(raw) else value.expression
+    return Unresolved(expression, value.reason, scope.locate(member.start, member.end))
 
 
 def supplied_parameters(parameters: Any) -> dict[str, Any]:

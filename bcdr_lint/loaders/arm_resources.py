@@ -11,9 +11,11 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from bcdr_lint.loaders.arm_eval import Scope
+from bcdr_lint.loaders import arm_copy
+from bcdr_lint.loaders.arm_copy import Item
+from bcdr_lint.loaders.arm_eval import Scope, located
 from bcdr_lint.loaders.arm_expressions import expression_body, is_expression
-from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, JScalar, Member
+from bcdr_lint.loaders.jsonpos import JNode, JObject, JScalar, Member
 from bcdr_lint.model import Kind, Location, Ref, Resource, Unresolved, lower_or_none, normalize_region, normalize_zones
 from bcdr_lint.model import azure_id
 
@@ -36,6 +38,8 @@ class Decl:
     parent: Parent | None
     resource_group: str | Unresolved | None
     scope: Scope
+    # The condition or copy count of this resource, or of one it is declared in, when unknown.
+    deployed: Unresolved | None = None
 
     @property
     def location(self) -> Location:
@@ -43,15 +47,6 @@ class Decl:
 
     def as_parent(self, azure_type: str) -> Parent:
         return Parent(self.key, azure_type, self.source_type, self.names)
-
-
-def located(scope: Scope, member: Member, value: Any) -> Any:
-    """An unresolved property value names the whole expression and points at the property."""
-    if not isinstance(value, Unresolved):
-        return value
-    raw = member.node.value if isinstance(member.node, JScalar) else None
-    expression = expression_body(raw) if isinstance(raw, str) and is_expression(raw) else value.expression
-    return Unresolved(expression, value.reason, scope.locate(member.start, member.end))
 
 
 class Attrs:
@@ -117,6 +112,10 @@ def _resource(decl: Decl, kind: Kind, azure_type: str, attrs: Attrs, refs: dict[
     if name_member is not None:
         attrs.locations.setdefault("name", decl.scope.locate(name_member.start, name_member.end))
     region = attrs.values.pop("region", None)
+    if decl.deployed is not None:
+        attrs.values["deployed"] = decl.deployed
+        if decl.deployed.location is not None:
+            attrs.locations["deployed"] = decl.deployed.location
     return Resource(
         kind=kind,
         key=decl.key,
@@ -163,11 +162,10 @@ def managed_cluster(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
     attrs.read("load_balancer_sku", network, "loadBalancerSku", lower_or_none)
     attrs.read("sku_tier", decl.node.get("sku"), "tier", lower_or_none)
     yield _resource(decl, Kind.AKS_CLUSTER, azure_id.AKS_CLUSTER, attrs)
-    pools = props.get("agentPoolProfiles") if isinstance(props, JObject) else None
     parent = decl.as_parent(azure_id.AKS_CLUSTER)
-    for pool in _objects(pools):
+    for pool in arm_copy.items(props, "agentPoolProfiles", decl.scope):
         child = make_child(pool, decl, parent, "agentPools")
-        yield _node_pool(child, pool)
+        yield _node_pool(child, pool.node)
 
 
 def agent_pool(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
@@ -219,10 +217,10 @@ def virtual_network(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
     if not isinstance(props, JObject):
         return
     parent = decl.as_parent(azure_id.VIRTUAL_NETWORK)
-    for node in _objects(props.get("subnets")):
-        yield from subnet(make_child(node, decl, parent, "subnets"), make_child)
-    for node in _objects(props.get("virtualNetworkPeerings")):
-        yield from peering(make_child(node, decl, parent, "virtualNetworkPeerings"), make_child)
+    for item in arm_copy.items(props, "subnets", decl.scope):
+        yield from subnet(make_child(item, decl, parent, "subnets"), make_child)
+    for item in arm_copy.items(props, "virtualNetworkPeerings", decl.scope):
+        yield from peering(make_child(item, decl, parent, "virtualNetworkPeerings"), make_child)
 
 
 def subnet(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
@@ -241,12 +239,8 @@ def peering(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
     yield _resource(decl, Kind.VNET_PEERING, azure_id.VNET_PEERING, attrs, refs)
 
 
-def _objects(node: JNode | None) -> list[JObject]:
-    return [item for item in node.items if isinstance(item, JObject)] if isinstance(node, JArray) else []
-
-
-# (object of an inline child, its parent's Decl, the parent, the child's type segment) -> Decl
-ChildMaker = Callable[[JObject, Decl, Parent, str], Decl]
+# (entry of an inline child, its parent's Decl, the parent, the child's type segment) -> Decl
+ChildMaker = Callable[[Item, Decl, Parent, str], Decl]
 Builder = Callable[[Decl, ChildMaker], Iterator[Resource]]
 
 BUILDERS: dict[str, Builder] = {

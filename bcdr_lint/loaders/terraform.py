@@ -6,7 +6,8 @@ data sources are indexed (here), override files are merged into what they overri
 become normalized resources (``terraform_resources``).
 
 A resource whose ``count`` is 0 or whose ``for_each`` is empty declares nothing; one with more
-instances, or an unknown number, is one resource for now.
+instances is one resource for now; one whose count/for_each is not known is one resource whose
+``deployed`` attribute (and that of its inline children) is that argument, unresolved.
 
 Not yet: ``module`` blocks are not instantiated, count/for_each instances are not expanded, and
 ``*.tfvars`` are not read (variables take their defaults). Module instantiation will plug in at
@@ -48,7 +49,7 @@ def load_module(folder: str, files: list[str]) -> LoadResult:
             continue  # statically absent, like an ARM resource with condition: false
         # Instance expansion plugs in here: one resource per count index / for_each key
         # (``address[0]``, ``address["key"]``) when ``instances.count`` is known.
-        result.resources.extend(builder.build(address, block))
+        result.resources.extend(builder.build(address, block, instances.unknown))
     return result
 
 

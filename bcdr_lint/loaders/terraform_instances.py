@@ -1,6 +1,8 @@
 """How many instances a resource block declares (``count``/``for_each``), as far as it is known
 statically. A block whose count is 0 or whose for_each is empty declares nothing, as an ARM
-resource with ``condition: false`` does; one whose count is not known still declares something.
+resource with ``condition: false`` does; one whose count is not known may or may not exist: its
+``unknown`` is the count/for_each argument as written, with why, and becomes the resources'
+``deployed`` attribute.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from bcdr_lint.model import ParseError, Ref, Unresolved
 class Instances:
     count: int | None  # None: known only at plan time
     error: ParseError | None = None
+    unknown: Unresolved | None = None
 
     @property
     def exist(self) -> bool:
@@ -28,7 +31,7 @@ UNKNOWN = Instances(None)
 
 def from_count(value: Any, arg: Argument) -> Instances:
     if isinstance(value, (Unresolved, Ref)):
-        return UNKNOWN
+        return _unknown(value, arg)
     if isinstance(value, str):
         # Terraform converts a numeric string to the number count wants.
         try:
@@ -45,7 +48,7 @@ def from_count(value: Any, arg: Argument) -> Instances:
 
 def from_for_each(value: Any, arg: Argument) -> Instances:
     if isinstance(value, (Unresolved, Ref)):
-        return UNKNOWN
+        return _unknown(value, arg)
     # A list stands for a set here: set-typed variables and toset() results evaluate to lists.
     if isinstance(value, (dict, list)):
         return Instances(len(value))
@@ -54,6 +57,17 @@ def from_for_each(value: Any, arg: Argument) -> Instances:
 
 def conflicting(for_each: Argument) -> Instances:
     return Instances(None, ParseError("count and for_each cannot both be set on one resource", for_each.location))
+
+
+def _unknown(value: Unresolved | Ref, arg: Argument) -> Instances:
+    """The argument as written, pointing at it; the reason names the part that is not known."""
+    if isinstance(value, Ref):
+        reason = f"{value} is known only after apply"
+    elif value.expression == arg.text:
+        reason = value.reason
+    else:
+        reason = f"{value.expression}: {value.reason}" if value.reason else value.expression
+    return Instances(None, unknown=Unresolved(arg.text, reason, arg.location))
 
 
 def _invalid(arg: Argument, message: str) -> Instances:

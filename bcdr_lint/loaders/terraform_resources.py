@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -26,10 +27,17 @@ class ResourceBuilder:
         self.ev = evaluator
         self.folder = evaluator.scope.folder
 
-    def build(self, address: str, block: Block) -> list[Resource]:
-        """The resources one block declares; an empty list for types not modelled yet."""
+    def build(self, address: str, block: Block, deployed: Unresolved | None = None) -> list[Resource]:
+        """The resources one block declares; an empty list for types not modelled yet.
+
+        ``deployed`` (an unknown count/for_each) applies to the block's inline children too:
+        they exist only if it does.
+        """
         builder = _BUILDERS.get(block.resource_type)
-        return builder(self, address, block) if builder else []
+        resources = builder(self, address, block) if builder else []
+        if deployed is None:
+            return resources
+        return [_deployed(resource, deployed) for resource in resources]
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -126,6 +134,13 @@ class ResourceBuilder:
         draft.refs["subnet"] = self._id_ref(block, "vnet_subnet_id")
         if "vnet_subnet_id" in block.arguments:
             draft.locations["subnet"] = block.arguments["vnet_subnet_id"].location
+
+
+def _deployed(resource: Resource, deployed: Unresolved) -> Resource:
+    locations = dict(resource.attr_locations)
+    if deployed.location is not None:
+        locations["deployed"] = deployed.location
+    return dataclasses.replace(resource, attrs={**resource.attrs, "deployed": deployed}, attr_locations=locations)
 
 
 def _link(parent: Resource, address: str) -> Ref:

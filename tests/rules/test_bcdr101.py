@@ -46,3 +46,17 @@ def test_unresolved_note_names_every_rule_that_needed_it(at_root):
     (note,) = run([f"{F}/unresolved/terraform"], ["BCDR1", "BCDR402", "BCDR002"])
     assert "var.location" in note.text
     assert note.needed_by == ("BCDR101", "BCDR102", "BCDR402")
+
+
+def test_a_cluster_that_may_not_be_deployed_is_reported_not_counted(at_root):
+    # The DR cluster depends on a parameter / variable without default: whether the deployment
+    # is single-region is unknown, so no BCDR101/102 warning — one note at the condition.
+    for path, line, expression in (
+        (f"{F}/unresolved/arm-condition/azuredeploy.json", 26, "parameters('deployDr')"),
+        (f"{F}/unresolved/terraform-count/main.tf", 35, "var.enable_dr ? 1 : 0"),
+    ):
+        folder = path.rsplit("/", 1)[0]
+        assert findings_for([folder], ["BCDR1", "BCDR002"]) == [("BCDR002", path, line)]
+        (note,) = run([folder], ["BCDR1", "BCDR002"])
+        assert f"whether it is deployed is unresolved: `{expression}`" in note.message
+        assert note.needed_by == ("BCDR101", "BCDR102")

@@ -62,8 +62,8 @@ def _group(label: str, meta: str, name: str = '"rg"') -> str:
         ("count = 1", True),
         ("count = !var.enable ? 3 : 0", True),  # one resource until instances are expanded
         ('for_each = { a = "x" }', True),
-        ("count = var.unknown ? 1 : 0", True),  # not known statically: kept
-        ("for_each = toset(var.zones)", True),  # functions are not evaluated: kept
+        ("count = var.unknown ? 1 : 0", True),  # not known statically: kept, as uncertain
+        ("for_each = toset(var.zones)", True),  # functions are not evaluated: kept, as uncertain
         ("tags = {}", True),
     ],
 )
@@ -71,6 +71,86 @@ def test_count_and_for_each_decide_whether_a_resource_exists(tmp_path, meta, exi
     result = _load(tmp_path, _group("g", meta))
     assert result.errors == []
     assert [r.name for r in result.resources] == (["rg"] if exists else [])
+
+
+@pytest.mark.parametrize(
+    ("meta", "reason"),
+    [
+        ("count = var.unknown ? 1 : 0", "var.unknown: variable has no default"),
+        ("for_each = toset(var.zones)", "function call, evaluated by Terraform"),
+        ("count = var.undeclared", "variable is not declared in this folder"),
+        ("count = azurerm_resource_group.other.id", "azurerm_resource_group.other.id is known only after apply"),
+    ],
+)
+def test_an_unknown_count_or_for_each_is_the_resources_deployed_value(tmp_path, meta, reason):
+    other = _group("other", "tags = {}", '"other"')  # lines 11-15
+    result = _load(tmp_path, other + _group("g", meta))  # its meta-argument on line 17
+    assert result.errors == []
+    other_group, group = result.resources
+    assert other_group.get("deployed") is None and "deployed" not in other_group.attr_locations
+    deployed = group.get("deployed")
+    text = meta.split(" = ", 1)[1]
+    assert deployed == Unresolved(text, reason, group.loc("deployed"))
+    location = group.loc("deployed")
+    assert (location.start_line, location.start_col, location.end_line, location.end_col) == (17, 3, 17, 3 + len(meta))
+
+
+@pytest.mark.parametrize("meta", ["count = 1", "count = !var.enable ? 3 : 0", 'for_each = { a = "x" }'])
+def test_a_known_number_of_instances_is_certainly_deployed(tmp_path, meta):
+    (group,) = _load(tmp_path, _group("g", meta)).resources
+    assert group.get("deployed") is None
+
+
+def test_inline_children_share_their_blocks_deployed_value(tmp_path):
+    text = '''resource "azurerm_kubernetes_cluster" "dr" {
+  count               = var.unknown ? 1 : 0
+  name                = "aks-dr"
+  location            = "westus3"
+  resource_group_name = "rg"
+  default_node_pool {
+    name       = "system"
+    node_count = 3
+  }
+}
+resource "azurerm_container_registry" "acr" {
+  for_each            = toset(var.zones)
+  name                = "acr"
+  location            = "eastus"
+  resource_group_name = "rg"
+  sku                 = "Premium"
+  georeplications {
+    location = "westus"
+  }
+  dynamic "georeplications" {
+    for_each = var.unknown
+    content {
+      location = georeplications.value
+    }
+  }
+}
+resource "azurerm_virtual_network" "vnet" {
+  count               = var.unknown ? 1 : 0
+  name                = "vnet"
+  location            = "eastus"
+  resource_group_name = "rg"
+  address_space       = ["10.0.0.0/16"]
+  subnet {
+    name           = "aks"
+    address_prefix = "10.0.0.0/20"
+  }
+}
+'''
+    result = _load(tmp_path, text)
+    assert result.errors == []
+    assert [(r.kind.value, r.get("deployed").expression, r.loc("deployed").start_line) for r in result.resources] == [
+        ("aks-cluster", "var.unknown ? 1 : 0", 12),
+        ("aks-node-pool", "var.unknown ? 1 : 0", 12),
+        ("container-registry", "toset(var.zones)", 22),
+        ("registry-replica", "toset(var.zones)", 22),  # written
+        ("registry-replica", "toset(var.zones)", 22),  # stand-in for the dynamic block
+        ("virtual-network", "var.unknown ? 1 : 0", 38),
+        ("subnet", "var.unknown ? 1 : 0", 38),
+    ]
 
 
 def test_references_to_a_resource_without_instances_are_unresolved(tmp_path):

@@ -395,3 +395,186 @@ def test_pod_shape_error_reported_once(tmp_path):
         ("Pod: `metadata.annotations` must be a mapping, not a list", 5),
     ]
     assert result.resources[0].get("annotations") == {}
+
+
+def test_items_that_are_not_mappings_are_reported_and_locations_follow_the_attributes(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: ss, namespace: a}
+        spec:
+          template:
+            spec:
+              containers:
+                - busybox
+                - {name: c, image: busybox}
+              volumes:
+                -
+                - name: cfg
+                  configMap: {name: x}
+                - name: v
+                  hostPath: {path: /x}
+          volumeClaimTemplates:
+            -
+            - metadata: {name: one}
+              spec: {storageClassName: fast}
+            - metadata: {name: two}
+              spec: {storageClassName: slow}
+        """)
+    (ss,) = result.resources
+    assert [(e.message, e.location.start_line) for e in result.errors] == [
+        ("StatefulSet: `spec.template.spec.containers[0]` is not a mapping but the scalar `busybox`", 8),
+        ("StatefulSet: `spec.template.spec.volumes[0]` is not a mapping but null", 11),
+        ("StatefulSet: `spec.volumeClaimTemplates[0]` is not a mapping but null", 17),
+    ]
+    assert ss.get("images") == ["busybox"] and line_of(ss, "images[0]") == 9
+    assert [v["name"] for v in ss.get("volumes")] == ["cfg", "v"]
+    # Keyed by the position in the attribute's list, as rules enumerate it.
+    assert (line_of(ss, "volumes[0]"), line_of(ss, "volumes[1]")) == (12, 14)
+    assert "volumes[2]" not in ss.attr_locations
+    assert [t["name"] for t in ss.get("claim_templates")] == ["one", "two"]
+    assert (line_of(ss, "claim_templates[0]"), line_of(ss, "claim_templates[1]")) == (18, 20)
+    assert (line_of(ss, "claim_templates[0].storage_class"), line_of(ss, "claim_templates[1].storage_class")) == (19, 21)
+
+
+def test_non_mapping_items_reach_bcdr001_with_rule_findings_at_the_right_lines(tmp_path, monkeypatch):
+    from tests.helpers import findings_for
+
+    (tmp_path / "cron.yaml").write_text(
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cj, namespace: a}\nspec:\n  jobTemplate:\n"
+        "    spec:\n      template:\n        spec:\n          containers: [{name: c, image: busybox}]\n"
+        "          volumes:\n            -\n            - {name: cfg, configMap: {name: x}}\n"
+        "            - {name: v, hostPath: {path: /x}}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert findings_for(["."], ["BCDR001", "BCDR503"]) == [("BCDR001", "cron.yaml", 11), ("BCDR503", "cron.yaml", 13)]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_unicode_line_separators_do_not_shift_lines(tmp_path, separator):
+    # libyaml breaks lines at these characters; editors and GitHub show them inline.
+    result = load(tmp_path, f"""\
+        # Owner: storage team{separator}# (pasted from the wiki)
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: data
+          namespace: app
+          annotations:
+            note: "restored from the 2024 snapshot{separator}see runbook"
+        spec:
+          storageClassName: fast
+          volumeName: pv-1
+        """)
+    assert result.errors == []
+    (claim,) = result.resources
+    # Read as Kubernetes (go-yaml, a libyaml port) reads it: YAML 1.1 folds NEL in a quoted scalar.
+    assert claim.get("annotations")["note"].startswith("restored from the 2024 snapshot")
+    assert claim.location.start_line == 2
+    assert (line_of(claim, "name"), line_of(claim, "storage_class"), line_of(claim, "volume_name")) == (5, 10, 11)
+    location = claim.attr_locations["storage_class"]
+    assert (location.start_col, location.end_line, location.end_col) == (3, 10, 25)
+
+
+def test_syntax_error_after_a_line_separator_is_on_the_editors_line(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          annotations: {note: "a\u2028b"}
+          name: broken
+            namespace: x
+        """)
+    (error,) = result.errors
+    assert (error.location.start_line, error.location.start_col) == (6, 14)
+
+
+def test_default_storage_class_annotation(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata:
+          name: a
+          annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+        provisioner: rancher.io/local-path
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata:
+          name: b
+          annotations: {storageclass.beta.kubernetes.io/is-default-class: "${IS_DEFAULT}"}
+        provisioner: disk.csi.azure.com
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata:
+          name: c
+          annotations: {storageclass.kubernetes.io/is-default-class: "True"}
+        provisioner: disk.csi.azure.com
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: d}
+        provisioner: disk.csi.azure.com
+        """)
+    a, b, c, d = result.resources
+    assert a.get("is_default") is True and line_of(a, "is_default") == 5
+    assert isinstance(b.get("is_default"), Unresolved) and b.get("is_default").expression == "${IS_DEFAULT}"
+    assert c.get("is_default") is False and d.get("is_default") is False  # Kubernetes wants exactly "true"
+
+
+def test_velero_filters(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: velero.io/v1
+        kind: Schedule
+        metadata: {name: nightly, namespace: velero}
+        spec:
+          schedule: "0 1 * * *"
+          paused: true
+          template:
+            includedResources: [PersistentVolumeClaims, deployments]
+            excludedResources: [events]
+            labelSelector:
+              matchLabels: {app: ledger, tier: 1}
+              matchExpressions: [{key: env, operator: In, values: [prod]}]
+            orLabelSelectors: [{matchLabels: {app: web}}]
+            snapshotVolumes: false
+            defaultVolumesToRestic: true
+        ---
+        apiVersion: velero.io/v1
+        kind: Backup
+        metadata: {name: once, namespace: velero}
+        spec:
+          includedResources: ["*"]
+          snapshotVolumes: "${SNAPSHOTS}"
+          defaultVolumesToFsBackup: "yes please"
+        """)
+    schedule, backup = result.resources
+    assert {k: schedule.get(k) for k in (
+        "paused", "included_resources", "excluded_resources", "match_labels", "match_expressions",
+        "or_label_selectors", "snapshot_volumes", "default_volumes_to_fs_backup",
+    )} == {
+        "paused": True,
+        "included_resources": ["persistentvolumeclaims", "deployments"],
+        "excluded_resources": ["events"],
+        "match_labels": {"app": "ledger", "tier": 1},
+        "match_expressions": True,
+        "or_label_selectors": True,
+        "snapshot_volumes": False,
+        "default_volumes_to_fs_backup": True,
+    }
+    assert {attr: line_of(schedule, attr) for attr in (
+        "paused", "included_resources", "excluded_resources", "match_labels", "match_expressions",
+        "or_label_selectors", "snapshot_volumes", "default_volumes_to_fs_backup",
+    )} == {
+        "paused": 6, "included_resources": 8, "excluded_resources": 9, "match_labels": 11, "match_expressions": 12,
+        "or_label_selectors": 13, "snapshot_volumes": 14, "default_volumes_to_fs_backup": 15,
+    }
+    assert "paused" not in backup.attrs and backup.get("included_resources") is None
+    assert backup.get("match_labels") is None and backup.get("match_expressions") is False
+    assert isinstance(backup.get("snapshot_volumes"), Unresolved)
+    assert backup.get("default_volumes_to_fs_backup") is None
+    assert [(e.message, e.location.start_line) for e in result.errors] == [
+        ("Backup: `spec.defaultVolumesToFsBackup` must be true or false, not the scalar `yes please`", 23),
+    ]

@@ -14,7 +14,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from bcdr_lint.loaders.base import LineIndex, LoadResult, UnreadableFile, read_text
-from bcdr_lint.loaders.yaml_nodes import Constructor, ManifestObject, Path, find, scalar_text
+from bcdr_lint.loaders.yaml_nodes import Constructor, ManifestObject, Path, find, mark_location, scalar_text
 from bcdr_lint.model import Kind, Location, ParseError, Resource, Unresolved, lower_or_none
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -35,6 +35,10 @@ _MODELLED_KINDS = frozenset({
     *_WORKLOADS, "PersistentVolumeClaim", "PersistentVolume", "StorageClass", "Schedule", "Backup", "List",
 })
 _LEGACY_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
+_DEFAULT_CLASS_ANNOTATIONS = (
+    "storageclass.kubernetes.io/is-default-class",
+    "storageclass.beta.kubernetes.io/is-default-class",
+)
 _SKU_PARAMETERS = ("skuname", "storageaccounttype")
 # PersistentVolume spec keys that are not the volume source.
 _PV_SPEC_KEYS = frozenset({
@@ -50,29 +54,30 @@ def load_file(path: str) -> LoadResult:
     except UnreadableFile as exc:
         result.errors.append(exc.error)
         return result
+    lines = LineIndex(text)
     try:
         for node in yaml.compose_all(text, Loader=_LOADER):
-            result.extend(_document(path, node))
+            result.extend(_document(path, lines, node))
     except yaml.YAMLError as exc:
         # Documents after a syntax error cannot be trusted; those before it were complete.
-        result.errors.append(_syntax_error(path, text, exc))
+        result.errors.append(_syntax_error(path, lines, exc))
     except RecursionError:
         result.errors.append(ParseError("YAML nesting is too deep to read", Location(path, 1, 1)))
     return result
 
 
-def _syntax_error(path: str, text: str, exc: yaml.YAMLError) -> ParseError:
+def _syntax_error(path: str, lines: LineIndex, exc: yaml.YAMLError) -> ParseError:
     if isinstance(exc, yaml.reader.ReaderError):
-        line, col = LineIndex(text).line_col(exc.position)
+        line, col = lines.line_col(exc.position)
         return ParseError(f"YAML syntax error: {exc.reason} (#x{exc.character:04x})", Location(path, line, col))
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    return ParseError(message, Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1, 1))
+    return ParseError(message, mark_location(path, lines, mark) if mark else Location(path, 1, 1))
 
 
-def _document(path: str, node: Node | None) -> LoadResult:
+def _document(path: str, lines: LineIndex, node: Node | None) -> LoadResult:
     result = LoadResult()
     # Only documents that declare apiVersion and kind are built: other YAML (compose files,
     # workflows, values files) is neither read nor judged.
@@ -91,16 +96,16 @@ def _document(path: str, node: Node | None) -> LoadResult:
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         mark = getattr(exc, "problem_mark", None) or node.start_mark
         problem = getattr(exc, "problem", None) or str(exc)
-        result.errors.append(ParseError(f"YAML value error: {problem}", Location(path, mark.line + 1, mark.column + 1)))
+        result.errors.append(ParseError(f"YAML value error: {problem}", mark_location(path, lines, mark)))
         return result
     if not _is_kubernetes(value):
         return result
-    obj = ManifestObject(path, node, value, result.errors)
+    obj = ManifestObject(path, node, value, result.errors, lines)
     if value["kind"] == "List":
         for index, item in enumerate(obj.sequence("items")):
             item_node = find(node, ("items", index))[1]
             if _is_kubernetes(item) and item_node is not None:
-                result.resources.extend(_resources(ManifestObject(path, item_node, item, result.errors)))
+                result.resources.extend(_resources(ManifestObject(path, item_node, item, result.errors, lines)))
         return result
     result.resources.extend(_resources(obj))
     return result
@@ -157,8 +162,8 @@ def _workload(obj: ManifestObject, template: Path) -> Resource:
     images: list[str] = []
     init_images: list[str] = []
     for group in ("containers", "initContainers"):
-        for index, container in enumerate(obj.sequence(*pod_spec, group)):
-            image = container.get("image") if isinstance(container, dict) else None
+        for index, container in obj.mapping_items(*pod_spec, group):
+            image = container.get("image")
             if not (isinstance(image, str) and image.strip()):
                 continue
             # An init container runs to completion before the pod starts (a `pg_isready` wait,
@@ -170,30 +175,27 @@ def _workload(obj: ManifestObject, template: Path) -> Resource:
             images.append(image.strip())
     locations["images"] = locations.get("images[0]")
 
+    # Locations are keyed by the position in the attribute's list (what rules enumerate), which
+    # differs from the source position once an item that is not a mapping has been left out.
     volumes = []
-    for index, volume in enumerate(obj.sequence(*pod_spec, "volumes")):
-        if not isinstance(volume, dict):
-            continue
+    for index, volume in obj.mapping_items(*pod_spec, "volumes"):
         source = next((str(k) for k in volume if k != "name"), None)
         claim = obj.text(*pod_spec, "volumes", index, "persistentVolumeClaim", "claimName")
+        locations[f"volumes[{len(volumes)}]"] = obj.loc(*pod_spec, "volumes", index)
         volumes.append({"name": volume.get("name"), "type": source, "claim_name": claim})
-        locations[f"volumes[{index}]"] = obj.loc(*pod_spec, "volumes", index)
 
     templates = []
     if obj.kind == "StatefulSet":
-        for index, claim in enumerate(obj.sequence("spec", "volumeClaimTemplates")):
-            if not isinstance(claim, dict):
-                continue
-            item = ManifestObject(obj.path, find(obj.node, ("spec", "volumeClaimTemplates", index))[1] or obj.node,
-                           claim, obj.errors)
+        for index, claim in obj.mapping_items("spec", "volumeClaimTemplates"):
+            item = obj.below(("spec", "volumeClaimTemplates", index), claim)
             storage_class, class_location = _claim_storage_class(item)
+            locations[f"claim_templates[{len(templates)}]"] = item.location
+            locations[f"claim_templates[{len(templates)}].storage_class"] = class_location
             templates.append({
                 "name": item.text("metadata", "name"),
                 "storage_class": storage_class,
                 "annotations": _string_map(item, "metadata", "annotations"),
             })
-            locations[f"claim_templates[{index}]"] = item.location
-            locations[f"claim_templates[{index}].storage_class"] = class_location
 
     # The replication-plan annotation may sit on the object or on its pod template: one
     # attribute, the object's own value winning.
@@ -265,30 +267,72 @@ def _storage_class(obj: ManifestObject) -> Resource:
     parameters = {key.lower(): obj.text("parameters", raw) for key, raw in written.items()}
     sku_key = next((written[k] for k in written if k.lower() in _SKU_PARAMETERS), None)
     sku_text = obj.text("parameters", sku_key) if sku_key is not None else None
+    default_key = next((k for k in _DEFAULT_CLASS_ANNOTATIONS if obj.get("metadata", "annotations", k) is not None), None)
     attrs = {
         "provisioner": obj.text("provisioner"),
         "parameters": parameters,
         "sku": lower_or_none(sku_text),
         # As written (``Premium_LRS``), for messages: ``sku`` is lower case to compare.
         "sku_text": sku_text.strip() if isinstance(sku_text, str) else sku_text,
+        "is_default": _is_default(obj, default_key),
     }
     sku_location = obj.loc("parameters", sku_key) if sku_key is not None else None
-    locations = {"provisioner": obj.loc("provisioner"), "sku": sku_location, "sku_text": sku_location}
+    locations = {
+        "provisioner": obj.loc("provisioner"),
+        "sku": sku_location,
+        "sku_text": sku_location,
+        "is_default": obj.loc("metadata", "annotations", default_key) if default_key else None,
+    }
     return _resource(obj, Kind.STORAGE_CLASS, attrs, locations)
+
+
+def _is_default(obj: ManifestObject, key: str | None) -> bool | Unresolved:
+    """Kubernetes takes a class as the default only when the annotation's value is exactly "true"."""
+    if key is None:
+        return False
+    value = obj.get("metadata", "annotations", key)
+    if value is True:  # unquoted `true`: the API rejects a non-string annotation, but the intent is plain
+        return True
+    text = obj.text("metadata", "annotations", key)
+    return text if isinstance(text, Unresolved) else text == "true"
 
 
 def _velero(obj: ManifestObject) -> Resource:
     spec: Path = ("spec", "template") if obj.kind == "Schedule" else ("spec",)
     included = [scalar_text(v) for v in obj.sequence(*spec, "includedNamespaces") if v is not None]
     excluded = [scalar_text(v) for v in obj.sequence(*spec, "excludedNamespaces") if v is not None]
+    resources = [scalar_text(v).strip().lower() for v in obj.sequence(*spec, "includedResources") if v is not None]
+    selector = obj.mapping(*spec, "labelSelector")
+    match_labels = _string_map(obj, *spec, "labelSelector", "matchLabels")
+    fs_backup_key = "defaultVolumesToFsBackup" if obj.get(*spec, "defaultVolumesToFsBackup") is not None else (
+        "defaultVolumesToRestic")  # its name before Velero 1.10
     attrs = {
-        # Velero backs up every namespace when the list is absent, empty or holds "*".
+        # Velero backs up every namespace (and resource) when the list is absent, empty or holds "*".
         "included_namespaces": None if not included or "*" in included else included,
         "excluded_namespaces": excluded,
+        "included_resources": None if not resources or "*" in resources else resources,
+        "excluded_resources": [
+            scalar_text(v).strip().lower() for v in obj.sequence(*spec, "excludedResources") if v is not None
+        ],
+        "match_labels": match_labels if "matchLabels" in selector else None,
+        "match_expressions": bool(obj.sequence(*spec, "labelSelector", "matchExpressions")),
+        "or_label_selectors": bool(obj.sequence(*spec, "orLabelSelectors")),
+        "snapshot_volumes": obj.boolean(*spec, "snapshotVolumes"),
+        "default_volumes_to_fs_backup": obj.boolean(*spec, fs_backup_key),
     }
     locations = {
         "included_namespaces": obj.loc(*spec, "includedNamespaces"),
         "excluded_namespaces": obj.loc(*spec, "excludedNamespaces"),
+        "included_resources": obj.loc(*spec, "includedResources"),
+        "excluded_resources": obj.loc(*spec, "excludedResources"),
+        "match_labels": obj.loc(*spec, "labelSelector", "matchLabels"),
+        "match_expressions": obj.loc(*spec, "labelSelector", "matchExpressions"),
+        "or_label_selectors": obj.loc(*spec, "orLabelSelectors"),
+        "snapshot_volumes": obj.loc(*spec, "snapshotVolumes"),
+        "default_volumes_to_fs_backup": obj.loc(*spec, fs_backup_key),
     }
+    if obj.kind == "Schedule":
+        attrs["paused"] = obj.boolean("spec", "paused")
+        locations["paused"] = obj.loc("spec", "paused")
     kind = Kind.VELERO_SCHEDULE if obj.kind == "Schedule" else Kind.VELERO_BACKUP
     return _resource(obj, kind, attrs, locations)

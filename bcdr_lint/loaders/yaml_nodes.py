@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from yaml.constructor import SafeConstructor
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bcdr_lint.loaders.base import LineIndex
 from bcdr_lint.model import Location, ParseError, Unresolved
 
 Path = tuple[str | int, ...]
@@ -46,12 +48,18 @@ Constructor.add_constructor(None, Constructor.construct_tagged)
 
 @dataclass(frozen=True)
 class ManifestObject:
-    """One Kubernetes object: its plain value and the node tree its positions come from."""
+    """One Kubernetes object: its plain value and the node tree its positions come from.
+
+    Positions come from each mark's character ``index`` through ``lines``, never from the mark's
+    own line and column: libyaml also breaks lines at U+0085, U+2028 and U+2029, which editors
+    and GitHub show inline, so every later line would be off.
+    """
 
     path: str
     node: Node
     value: dict
     errors: list[ParseError]
+    lines: LineIndex
 
     @property
     def kind(self) -> str:
@@ -79,20 +87,49 @@ class ManifestObject:
     def sequence(self, *keys: str | int) -> list:
         return self._shaped(keys, list, "a list")
 
+    def mapping_items(self, *keys: str | int) -> list[tuple[int, dict]]:
+        """``(index in the source list, item)`` of a list of mappings. An item that is not a
+        mapping (``- ``, a bare string) is reported and left out: the API server would reject it."""
+        items = []
+        for index, item in enumerate(self.sequence(*keys)):
+            if isinstance(item, dict):
+                items.append((index, item))
+                continue
+            where = (*keys, index)
+            self._report(f"{self.kind}: `{_dotted(where)}` is not a mapping but {_shape(item)}", where)
+        return items
+
+    def boolean(self, *keys: str | int) -> bool | Unresolved | None:
+        """A boolean field; a placeholder is Unresolved, any other value is reported."""
+        found = self.get(*keys)
+        if found is None or isinstance(found, bool):
+            return found
+        text = self.text(*keys)
+        if isinstance(text, Unresolved):
+            return text
+        self._report(f"{self.kind}: `{_dotted(keys)}` must be true or false, not {_shape(found)}", keys)
+        return None
+
     def _shaped(self, keys: Path, wanted: type, what: str) -> Any:
         found = self.get(*keys)
         if found is None:
             return wanted()
         if not isinstance(found, wanted):
             # The API server would reject it; say so rather than silently read less.
-            dotted = ".".join(f"[{k}]" if isinstance(k, int) else k for k in keys).replace(".[", "[")
-            actual = "a mapping" if isinstance(found, dict) else "a list" if isinstance(found, list) else (
-                f"the scalar `{scalar_text(found)}`")
-            error = ParseError(f"{self.kind}: `{dotted}` must be {what}, not {actual}", self.loc(*keys) or self.location)
-            if error not in self.errors:  # a Pod's metadata is read as object and as pod template
-                self.errors.append(error)
+            self._report(f"{self.kind}: `{_dotted(keys)}` must be {what}, not {_shape(found)}", keys)
             return wanted()
         return found
+
+    def _report(self, message: str, keys: Path) -> None:
+        error = ParseError(message, self.loc(*keys) or self.location)
+        if error not in self.errors:  # a Pod's metadata is read as object and as pod template
+            self.errors.append(error)
+
+    def below(self, keys: Path, value: dict) -> "ManifestObject":
+        """The object at ``keys`` (a list item whose ``value`` was read) with this one's file,
+        errors and positions."""
+        node = find(self.node, keys)[1]
+        return ManifestObject(self.path, node if node is not None else self.node, value, self.errors, self.lines)
 
     def loc(self, *keys: str | int) -> Location | None:
         key_node, value_node = find(self.node, keys)
@@ -105,12 +142,11 @@ class ManifestObject:
             end = key_node.end_mark
         else:
             end = start
-        return Location(self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        return self.lines.location(self.path, start.index, end.index)
 
     @property
     def location(self) -> Location:
-        mark = self.node.start_mark
-        return Location(self.path, mark.line + 1, mark.column + 1)
+        return mark_location(self.path, self.lines, self.node.start_mark)
 
     def text(self, *keys: str | int) -> str | Unresolved | None:
         """A scalar as text; a deploy-time placeholder is Unresolved."""
@@ -141,6 +177,26 @@ def find(node: Node, keys: Path) -> tuple[Node | None, Node | None]:
             return None, None
         key_node, current = found
     return key_node, current
+
+
+def mark_location(path: str, lines: LineIndex, mark: Mark) -> Location:
+    """A mark's position counted in ``\\n`` lines, as editors show it (see ``ManifestObject``)."""
+    line, column = lines.line_col(mark.index)
+    return Location(path, line, column)
+
+
+def _dotted(keys: Path) -> str:
+    return ".".join(f"[{k}]" if isinstance(k, int) else k for k in keys).replace(".[", "[")
+
+
+def _shape(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"the scalar `{scalar_text(value)}`"
 
 
 def scalar_text(value: Any) -> str:

@@ -30,9 +30,14 @@ persistent-volume-claim       ``namespace``, ``storage_class``, ``volume_name``,
 persistent-volume             ``storage_class``, ``source`` (``local``/``hostPath``/``csi``/...),
                               ``driver``, ``claim_ref`` (``namespace/name``)
 storage-class                 ``provisioner``, ``parameters`` (dict, keys lower case),
-                              ``sku`` (lower case, from skuName/storageaccounttype), ``sku_text`` (as written)
+                              ``sku`` (lower case, from skuName/storageaccounttype), ``sku_text`` (as written),
+                              ``is_default`` (bool: annotated as the cluster's default class)
 velero-schedule/velero-backup ``included_namespaces`` (list or None = all),
-                              ``excluded_namespaces`` (list)
+                              ``excluded_namespaces`` (list), ``included_resources`` (lower case list
+                              or None = all), ``excluded_resources`` (lower case list),
+                              ``match_labels`` (dict or None), ``match_expressions``,
+                              ``or_label_selectors`` (bool: present), ``snapshot_volumes``,
+                              ``default_volumes_to_fs_backup`` (bool or None), ``paused`` (schedule)
 ============================  ==================================================================
 
 Every kind: ``deployed`` — absent when the resource is certainly deployed; an ``Unresolved``

@@ -13,6 +13,7 @@ def test_lrs_classes_in_use_and_builtin_classes(at_root):
     assert findings_for([BAD], ["BCDR504"]) == [
         ("BCDR504", f"{BAD}/claims.yaml", 45),
         ("BCDR504", f"{BAD}/claims.yaml", 81),
+        ("BCDR504", f"{BAD}/default-class/storage-class.yaml", 10),
         ("BCDR504", f"{BAD}/storage-classes.yaml", 9),
         ("BCDR504", f"{BAD}/storage-classes.yaml", 21),
         ("BCDR504", f"{BAD}/storage-classes.yaml", 31),
@@ -90,3 +91,66 @@ def test_driver_defaults_are_recorded_only_for_csi_drivers():
         "disk.csi.azure.com": "StandardSSD_LRS",
         "file.csi.azure.com": "Standard_LRS",
     }
+
+
+def test_claims_without_class_use_the_default_class(at_root):
+    (finding,) = run([f"{BAD}/default-class"], ["BCDR504", "BCDR002"])
+    assert (finding.rule_id, finding.location.path, finding.location.start_line) == (
+        "BCDR504", f"{BAD}/default-class/storage-class.yaml", 10)
+    assert "StorageClass 'platform-ssd' provisions StandardSSD_LRS volumes" in finding.message
+    assert "for 2 claim(s)" in finding.message
+    assert [(r.location.path, r.location.start_line, r.message) for r in finding.related] == [
+        (f"{BAD}/default-class/search.yaml", 1,
+         "PersistentVolumeClaim 'search-snapshots' (no storageClassName: the default class) uses this StorageClass"),
+        (f"{BAD}/default-class/search.yaml", 32,
+         "volume claim template 'shards' of StatefulSet 'search-index' (no storageClassName: the default class) "
+         "uses this StorageClass"),
+    ]
+
+
+DEFAULTS = """\
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: disk-lrs
+  annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+provisioner: disk.csi.azure.com
+parameters: {skuName: Premium_LRS}
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: disk-zrs
+  annotations: {storageclass.kubernetes.io/is-default-class: "DEFAULT"}
+provisioner: disk.csi.azure.com
+parameters: {skuName: Premium_ZRS}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: app}
+spec: {accessModes: [ReadWriteOnce]}
+"""
+
+
+def test_several_default_classes_are_not_guessed(tmp_path):
+    manifest = tmp_path / "classes.yaml"
+    manifest.write_text(DEFAULTS.replace("DEFAULT", "true"), encoding="utf-8")
+    assert findings_for([str(manifest)], ["BCDR504", "BCDR002"]) == [("BCDR002", str(manifest), 17)]
+    (note,) = run([str(manifest)], ["BCDR504", "BCDR002"])
+    assert note.needed_by == ("BCDR504",)
+    assert "PersistentVolumeClaim 'data': storage class is unresolved: `(not set)`" in note.message
+    assert "(disk-lrs, disk-zrs)" in note.message
+
+
+def test_only_an_annotation_of_exactly_true_makes_the_default(tmp_path):
+    manifest = tmp_path / "classes.yaml"
+    manifest.write_text(DEFAULTS.replace("DEFAULT", "True"), encoding="utf-8")
+    (finding,) = run([str(manifest)], ["BCDR504", "BCDR002"])
+    assert (finding.rule_id, finding.location.start_line) == ("BCDR504", 7)
+    assert [r.location.start_line for r in finding.related] == [17]
+
+
+def test_without_a_default_class_in_the_files_nothing_is_reported(tmp_path):
+    manifest = tmp_path / "classes.yaml"
+    manifest.write_text(DEFAULTS.replace('"true"', '"false"').replace("DEFAULT", "false"), encoding="utf-8")
+    assert findings_for([str(manifest)], ["BCDR504", "BCDR002"]) == []

@@ -4,14 +4,38 @@ A Kubernetes workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, ..
 persistent volumes — a `volumeClaimTemplates` entry or a `persistentVolumeClaim` volume — and
 nothing in the checked files says how that data reaches another region:
 
-- no Velero `Schedule` or `Backup` whose `includedNamespaces` cover the workload's namespace
-  (absent, empty or `*` means every namespace; `excludedNamespaces` and `*` globs are honoured);
 - no annotation `bcdr-lint.io/replication-plan: "<how>"` on the workload, its pod template, or
-  the claim (or claim template) it mounts.
+  the claim (or claim template) it mounts;
+- no Velero `Schedule` or `Backup` backs up the workload's volume data. A Velero object covers
+  the workload only when all of these hold:
+  - its `includedNamespaces` cover the workload's namespace (absent, empty or `*` means every
+    namespace) and its `excludedNamespaces` do not (`*` globs are honoured);
+  - it is not a `Schedule` with `paused: true`;
+  - its `includedResources`, when set, list `persistentvolumeclaims` or `persistentvolumes` (or
+    `*`; singular and short names `pvc`/`pv` count too), and its `excludedResources` do not list
+    `persistentvolumeclaims`;
+  - its `labelSelector.matchLabels`, when set, are all among the workload's labels (those of
+    the object and of its pod template);
+  - it backs up volume data: `snapshotVolumes: false` saves none, unless
+    `defaultVolumesToFsBackup: true` (formerly `defaultVolumesToRestic`) takes every volume by
+    file-system backup — except those the pod template excludes with
+    `backup.velero.io/backup-volumes-excludes` — or the pod template opts all of the workload's
+    persistent volumes in with `backup.velero.io/backup-volumes`.
 
-Reported at the workload's first volume or claim template without a plan. When the workload
-sets no namespace and the Velero objects cover only named namespaces, the namespace cannot be
-known statically: that is reported as BCDR002 instead.
+The claim a volume mounts is the `PersistentVolumeClaim` of that name in the workload's
+namespace. A same-named claim that sets no namespace, declared in the same file or folder as the
+workload, matches too: applied together (a kustomization's `namespace:`, `kubectl apply -n`), it
+lands in the workload's namespace. A claim found nowhere is "not in the checked files", and the
+message says so: its annotation could not be checked.
+
+Reported at the workload's first volume or claim template without a plan, with each Velero
+object and the property that leaves the workload out (the namespace lists, `paused`,
+`includedResources`, `excludedResources`, `labelSelector.matchLabels` or `snapshotVolumes`) as
+related locations. Reported as BCDR002 instead, because whether the data is covered cannot be
+known statically: the workload sets no namespace and the Velero objects cover only named
+namespaces; a Velero object selects with `labelSelector.matchExpressions` or
+`orLabelSelectors` (not evaluated) and no other Velero object covers the workload; a claim name
+is a template placeholder (`claimName: "${CLAIM_NAME}"`).
 
 ## Why it matters
 A persistent volume is an Azure disk or file share in the cluster's region. When the region
@@ -70,23 +94,31 @@ metadata:
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
+from dataclasses import dataclass
 from typing import Iterator
 
-from bcdr_lint.findings import Finding, Related
+from bcdr_lint.findings import Finding
 from bcdr_lint.model import Kind, Model, Resource, Unresolved
-from bcdr_lint.rules.base import related, rule
-from bcdr_lint.rules.common import NOT_SET
+from bcdr_lint.rules.base import capped, related, rule
 from bcdr_lint.rules.state.storage import (
-    NAMESPACE_NOT_SET_REASON,
     PLAN_ANNOTATION,
     StorageIndex,
     claim_templates,
     has_plan_annotation,
-    namespace_key,
     pvc_volumes,
     shown_namespace,
 )
+from bcdr_lint.rules.state.velero import Coverage, Target, covers, namespace_only
+
+
+@dataclass(frozen=True, slots=True)
+class Unplanned:
+    """A persistent volume of a workload that no annotation covers."""
+
+    attr: str
+    volume_name: str
+    what: str  # "claim 'files'", "volume claim template 'data'"
+    annotation_gap: str  # where the annotation is missing, for the message
 
 
 @rule(
@@ -100,86 +132,88 @@ from bcdr_lint.rules.state.storage import (
 def check(model: Model) -> Iterator[Finding]:
     index = StorageIndex(model)
     velero = model.of_kind(Kind.VELERO_SCHEDULE, Kind.VELERO_BACKUP)
-    coverage: dict[str | None, bool | None] = {}
+    # Workloads alike (namespace, labels, opt-in annotations) share the verdicts of every Velero object.
+    verdicts_of: dict[tuple, list[Coverage]] = {}
     for workload in model.of_kind(Kind.WORKLOAD):
-        unplanned = _volumes_without_plan(workload, index)
-        if not unplanned:
+        if has_plan_annotation(workload.get("annotations")):
             continue
-        namespace = workload.get("namespace")
-        key = namespace_key(namespace)
-        if key not in coverage:
-            coverage[key] = _coverage(velero, namespace)
-        if coverage[key] is True:
+        unplanned, unknown_claims = _volumes_without_plan(workload, index)
+        if not unplanned and not unknown_claims:
             continue
-        if coverage[key] is None:
-            unknown = namespace if isinstance(namespace, Unresolved) else Unresolved(
-                NOT_SET, NAMESPACE_NOT_SET_REASON, workload.location
-            )
-            yield RULE.unresolved(workload, "namespace", unknown, what="namespace (to match Velero included namespaces)")
+        names = tuple(str(u.volume_name) for u in unplanned) + tuple(name for _, name, _ in unknown_claims)
+        target = Target(workload, names)
+        key = target.key()
+        if key not in verdicts_of:
+            verdicts_of[key] = [covers(backup, target) for backup in velero]
+        verdicts = verdicts_of[key]
+        if any(v.covered is True for v in verdicts):
             continue
-        attr, what = unplanned[0]
-        shown = shown_namespace(namespace)
-        if velero:
-            backups = f"no Velero Schedule or Backup in the checked files includes namespace '{shown}'"
-        else:
-            backups = "no Velero Schedule or Backup is declared in the checked files"
-        yield RULE.at(
-            workload,
-            f"{workload.get('workload_kind')} '{workload.name}' keeps data in {what} but has no replication plan: "
-            f"{backups}, and neither the workload nor its claims carry the annotation `{PLAN_ANNOTATION}`; "
-            "back the namespace up to another region or say how the data is replicated",
-            attr=attr,
-            related=[_why_not_covered(backup, namespace) for backup in velero],
+        for attr, name, claim_name in unknown_claims:
+            yield RULE.unresolved(workload, attr, claim_name, what=f"claim name of volume '{name}'")
+        unknown = {(v.attr, v.unknown): v.unknown for v in verdicts if v.covered is None and v.unknown is not None}
+        for (attr, _), value in unknown.items():
+            what = "namespace (to match Velero included namespaces)" if attr == "namespace" else (
+                f"whether a Velero object backs it up ({str(attr).replace('_', ' ')})")
+            yield RULE.unresolved(workload, str(attr), value, what=what)
+        if unknown or not unplanned:
+            continue
+        yield _finding(workload, unplanned[0], velero, verdicts)
+
+
+def _finding(workload: Resource, first: Unplanned, velero: list[Resource], verdicts: list[Coverage]) -> Finding:
+    shown = shown_namespace(workload.get("namespace"))
+    if not velero:
+        backups = "no Velero Schedule or Backup is declared in the checked files"
+    elif all(namespace_only(v) for v in verdicts):
+        backups = f"no Velero Schedule or Backup in the checked files includes namespace '{shown}'"
+    else:
+        backups = (
+            f"no Velero Schedule or Backup in the checked files backs up its volume data in namespace '{shown}' "
+            "(each related location says why)"
         )
+    reason = {id(backup): verdict for backup, verdict in zip(velero, verdicts)}
+    shown_related, more = capped(velero, lambda b: related(b, reason[id(b)].why, reason[id(b)].attr))
+    return RULE.at(
+        workload,
+        f"{workload.get('workload_kind')} '{workload.name}' keeps data in {first.what} but has no replication plan: "
+        f"{backups}, and {first.annotation_gap}; "
+        "back the namespace up to another region or say how the data is replicated",
+        attr=first.attr,
+        related=shown_related,
+        more=more,
+    )
 
 
-def _volumes_without_plan(workload: Resource, index: StorageIndex) -> list[tuple[str, str]]:
-    """``(attribute, description)`` of each persistent volume of the workload that no annotation covers."""
-    volumes = list(pvc_volumes(workload))
-    templates = claim_templates(workload)
-    if (not volumes and not templates) or has_plan_annotation(workload.get("annotations")):
-        return []
-    unplanned = []
-    for position, volume in volumes:
-        claims = index.claims_for(workload, volume.get("claim_name"))
-        if not any(has_plan_annotation(claim.get("annotations")) for claim in claims):
-            unplanned.append((f"volumes[{position}]", f"claim '{volume.get('claim_name')}'"))
-    for position, template in enumerate(templates):
+def _volumes_without_plan(
+    workload: Resource, index: StorageIndex
+) -> tuple[list[Unplanned], list[tuple[str, str, Unresolved]]]:
+    """The workload's persistent volumes that no annotation covers, and ``(attribute, volume
+    name, claim name)`` of those whose claim name is a placeholder."""
+    unplanned: list[Unplanned] = []
+    unknown: list[tuple[str, str, Unresolved]] = []
+    for position, volume in pvc_volumes(workload):
+        attr, claim_name, volume_name = f"volumes[{position}]", volume.get("claim_name"), str(volume.get("name"))
+        if isinstance(claim_name, Unresolved):
+            unknown.append((attr, volume_name, claim_name))
+            continue
+        claims = index.claims_for(workload, claim_name)
+        if any(has_plan_annotation(claim.get("annotations")) for claim in claims):
+            continue
+        what = f"claim '{claim_name}'"
+        if claims:
+            gap = f"neither the workload nor {what} carries the annotation `{PLAN_ANNOTATION}`"
+        else:
+            gap = (
+                f"the workload does not carry the annotation `{PLAN_ANNOTATION}` ({what} is not in the checked files: "
+                f"no PersistentVolumeClaim '{claim_name}' in namespace '{shown_namespace(workload.get('namespace'))}')"
+            )
+        unplanned.append(Unplanned(attr, volume_name, what, gap))
+    for position, template in enumerate(claim_templates(workload)):
         if not has_plan_annotation(template.get("annotations")):
-            unplanned.append((f"claim_templates[{position}]", f"volume claim template '{template.get('name')}'"))
-    return unplanned
-
-
-def _coverage(velero: list[Resource], namespace: str | Unresolved | None) -> bool | None:
-    """True when some Velero object includes the namespace, None when that cannot be known."""
-    verdicts = [covers(backup, namespace) for backup in velero]
-    if True in verdicts:
-        return True
-    return None if None in verdicts else False
-
-
-def _why_not_covered(backup: Resource, namespace: str | Unresolved | None) -> Related:
-    """Where a Velero object leaves the namespace out: its included or its excluded namespaces."""
-    shown = shown_namespace(namespace)
-    included = backup.get("included_namespaces")
-    if isinstance(namespace, str) and (included is None or _matches(namespace, included)):
-        return related(backup, f"{backup.label} excludes namespace '{shown}'", "excluded_namespaces")
-    return related(backup, f"{backup.label} does not include namespace '{shown}'", "included_namespaces")
-
-
-def _matches(namespace: str, patterns: object) -> bool:
-    return any(isinstance(p, str) and fnmatchcase(namespace, p) for p in patterns or ())
-
-
-def covers(backup: Resource, namespace: str | Unresolved | None) -> bool | None:
-    """Whether a Velero Schedule/Backup includes ``namespace``; None when that cannot be known."""
-    included = backup.get("included_namespaces")
-    excluded = [p for p in backup.get("excluded_namespaces") or () if isinstance(p, str)]
-    if not isinstance(namespace, str):
-        return True if included is None and not excluded else None
-    if included is not None and not _matches(namespace, included):
-        return False
-    return not _matches(namespace, excluded)
+            what = f"volume claim template '{template.get('name')}'"
+            gap = f"neither the workload nor {what} carries the annotation `{PLAN_ANNOTATION}`"
+            unplanned.append(Unplanned(f"claim_templates[{position}]", str(template.get("name")), what, gap))
+    return unplanned, unknown
 
 
 RULE = check

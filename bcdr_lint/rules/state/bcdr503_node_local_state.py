@@ -9,6 +9,17 @@ A Kubernetes workload keeps data on one node's disk:
 - or the claim is bound (`volumeName`, or the volume's `claimRef`) to a PersistentVolume of
   type `local` or `hostPath`.
 
+A claim that sets no namespace, declared in the same file or folder as the workload, is the
+workload's claim when the namespace has none of that name: applied together (a kustomization's
+`namespace:`, `kubectl apply -n`), it lands in the workload's namespace. A volume's `claimRef`
+without namespace, in the claim's folder, binds the same way.
+
+A claim or claim template without `storageClassName` uses the StorageClass of the checked files
+annotated `storageclass.kubernetes.io/is-default-class: "true"` when exactly one is (k3s
+installs `local-path` that way). When several classes may be the default and one of them is
+node-local, that is reported as BCDR002 at the claim; with no default class in the files,
+nothing is reported.
+
 Reported at the volume or claim template.
 
 ## Why it matters
@@ -106,9 +117,12 @@ def check(model: Model) -> Iterator[Finding]:
                 yield RULE.unresolved(workload, attr, claim_name, what=f"claim name of volume '{volume.get('name')}'")
                 continue
             for claim in index.claims_for(workload, claim_name):
-                cause = _node_local_cause(claim.get("storage_class"), claim, index)
-                if cause is None and isinstance(claim.get("storage_class"), Unresolved):
-                    yield RULE.unresolved(claim, "storage_class", claim.get("storage_class"))
+                storage_class = index.effective_class(claim.get("storage_class"), claim.location)
+                defaulted = claim.get("storage_class") is None
+                cause = _node_local_cause(storage_class, defaulted, claim, workload, index)
+                if cause is None and isinstance(storage_class, Unresolved):
+                    if not defaulted or _default_may_be_node_local(index):
+                        yield RULE.unresolved(claim, "storage_class", storage_class)
                 if cause is not None:
                     reason, evidence = cause
                     yield RULE.at(
@@ -120,12 +134,14 @@ def check(model: Model) -> Iterator[Finding]:
                     )
                     break
         for position, template in enumerate(claim_templates(workload)):
-            storage_class = template.get("storage_class")
             attr = f"claim_templates[{position}]"
+            storage_class = index.effective_class(template.get("storage_class"), workload.loc(attr))
+            defaulted = template.get("storage_class") is None
             if isinstance(storage_class, Unresolved):
-                yield RULE.unresolved(workload, f"{attr}.storage_class", storage_class, what="storage class")
+                if not defaulted or _default_may_be_node_local(index):
+                    yield RULE.unresolved(workload, f"{attr}.storage_class", storage_class, what="storage class")
                 continue
-            cause = _node_local_cause(storage_class, None, index)
+            cause = _node_local_cause(storage_class, defaulted, None, workload, index)
             if cause is not None:
                 reason, evidence = cause
                 yield RULE.at(
@@ -137,18 +153,27 @@ def check(model: Model) -> Iterator[Finding]:
                 )
 
 
-def _node_local_cause(storage_class: object, claim: Resource | None, index: StorageIndex) -> tuple[str, list[Related]] | None:
-    """Why a claim's data is node-local, and where that is declared; None when it is not."""
+def _default_may_be_node_local(index: StorageIndex) -> bool:
+    """Several classes may be the default: worth a note only when one of them is node-local."""
+    return any(index.node_local_class(c.name) is c for c in index.default_candidates)
+
+
+def _node_local_cause(
+    storage_class: object, defaulted: bool, claim: Resource | None, workload: Resource, index: StorageIndex
+) -> tuple[str, list[Related]] | None:
+    """Why a claim's data is node-local, and where that is declared; None when it is not.
+    ``defaulted``: the class is the model's default, the claim naming none."""
     provisioners = node_local_provisioners()
     found = index.node_local_class(storage_class)
     if found is not None:
         provisioner = found.get("provisioner")
+        via = " (the default class: no storageClassName is set)" if defaulted else ""
         return (
-            f"whose StorageClass '{found.name}' uses the node-local provisioner {provisioner} "
+            f"whose StorageClass '{found.name}'{via} uses the node-local provisioner {provisioner} "
             f"({provisioners[provisioner.lower()]})",
             [related(found, f"{found.label} provisions node-local volumes", "provisioner")],
         )
-    for volume in index.volumes_of(claim) if claim is not None else ():
+    for volume in index.volumes_of(claim, workload.get("namespace")) if claim is not None else ():
         source = volume.get("source")
         if source in NODE_LOCAL_VOLUME_TYPES:
             return (

@@ -15,8 +15,14 @@ uses `protocol: nfs`, and classes of the in-tree provisioners (`kubernetes.io/az
 A claim that names one of the StorageClasses AKS creates in every cluster (`default`,
 `managed-csi`, `managed-csi-premium`, `azurefile-csi`, `azurefile-csi-premium` and the legacy
 `managed`, `managed-premium`, `azurefile`, `azurefile-premium` — all locally redundant) is
-reported at its `storageClassName`, unless the checked files redefine that class. A claim
-without `storageClassName` is not reported: the cluster's default class is not in the files.
+reported at its `storageClassName`, unless the checked files redefine that class.
+
+A claim or claim template without `storageClassName` uses the cluster's default class: the
+StorageClass of the checked files annotated `storageclass.kubernetes.io/is-default-class: "true"`
+(or its beta form), when exactly one class is. When several are (or the annotation is a template
+placeholder) and one of them would be reported, which one applies cannot be known: BCDR002 at
+the claim. When no class of the checked files is the default, the claim is not reported (the
+cluster's default is not in the files). `storageClassName: ""` asks for no class at all.
 
 ## Why it matters
 Locally redundant storage keeps its three copies in one datacenter. A datacenter or zone
@@ -66,7 +72,7 @@ from bcdr_lint.data import aks_builtin_storage_class_skus, csi_default_skus
 from bcdr_lint.findings import Finding, Related
 from bcdr_lint.model import Kind, Model, Resource, Unresolved
 from bcdr_lint.rules.base import related, rule
-from bcdr_lint.rules.state.storage import claim_templates
+from bcdr_lint.rules.state.storage import StorageIndex, claim_templates
 
 
 @rule(
@@ -78,7 +84,8 @@ from bcdr_lint.rules.state.storage import claim_templates
     tags=("state", "availability"),
 )
 def check(model: Model) -> Iterator[Finding]:
-    users = _claims_by_class(model)
+    index = StorageIndex(model)
+    users = _claims_by_class(model, index)
     defined: set[str] = set()
     for storage_class in model.of_kind(Kind.STORAGE_CLASS):
         if isinstance(storage_class.name, str):
@@ -104,7 +111,7 @@ def check(model: Model) -> Iterator[Finding]:
             attr="sku",
             related=uses,
         )
-    yield from _unresolved_classes(model)
+    yield from _unresolved_classes(model, index)
     builtin = aks_builtin_storage_class_skus()
     for name, claims in sorted(users.items()):
         if name in defined or not builtin.get(name, "").lower().endswith("_lrs"):
@@ -119,31 +126,58 @@ def check(model: Model) -> Iterator[Finding]:
             )
 
 
-def _claims_by_class(model: Model) -> dict[str, list[tuple[Resource, str, str]]]:
-    """StorageClass name -> (resource, attribute of its storageClassName, description) of each claim."""
-    users: dict[str, list[tuple[Resource, str, str]]] = defaultdict(list)
+def _claims(model: Model) -> Iterator[tuple[Resource, str, str, object]]:
+    """(resource, attribute of its storageClassName, description, storage class) of each claim
+    and claim template."""
     for claim in model.of_kind(Kind.PVC):
-        name = claim.get("storage_class")
-        if isinstance(name, str) and name:
-            users[name].append((claim, "storage_class", claim.label))
+        yield claim, "storage_class", claim.label, claim.get("storage_class")
     for workload in model.of_kind(Kind.WORKLOAD):
         for position, template in enumerate(claim_templates(workload)):
-            name = template.get("storage_class")
-            if isinstance(name, str) and name:
-                what = f"volume claim template '{template.get('name')}' of {workload.get('workload_kind')} '{workload.name}'"
-                users[name].append((workload, f"claim_templates[{position}].storage_class", what))
+            what = f"volume claim template '{template.get('name')}' of {workload.get('workload_kind')} '{workload.name}'"
+            yield workload, f"claim_templates[{position}].storage_class", what, template.get("storage_class")
+
+
+def _claims_by_class(model: Model, index: StorageIndex) -> dict[str, list[tuple[Resource, str, str]]]:
+    """StorageClass name -> (resource, attribute of its storageClassName, description) of each
+    claim; a claim without storageClassName counts for the model's one default class."""
+    users: dict[str, list[tuple[Resource, str, str]]] = defaultdict(list)
+    for resource, attr, what, name in _claims(model):
+        if name is None:
+            attr = _unset(attr)
+            name = index.effective_class(None, resource.loc(attr))
+            what = f"{what} (no storageClassName: the default class)"
+        if isinstance(name, str) and name:
+            users[name].append((resource, attr, what))
     return users
 
 
-def _unresolved_classes(model: Model) -> Iterator[Finding]:
-    for claim in model.of_kind(Kind.PVC):
-        if isinstance(claim.get("storage_class"), Unresolved):
-            yield RULE.unresolved(claim, "storage_class", claim.get("storage_class"))
-    for workload in model.of_kind(Kind.WORKLOAD):
-        for position, template in enumerate(claim_templates(workload)):
-            if isinstance(template.get("storage_class"), Unresolved):
-                attr = f"claim_templates[{position}].storage_class"
-                yield RULE.unresolved(workload, attr, template.get("storage_class"), what="storage class")
+def _unresolved_classes(model: Model, index: StorageIndex) -> Iterator[Finding]:
+    default_matters = any(_may_be_lrs(c) for c in index.default_candidates)
+    for resource, attr, _, name in _claims(model):
+        if name is None and default_matters:
+            attr = _unset(attr)
+            name = index.effective_class(None, resource.loc(attr))
+        if isinstance(name, Unresolved):
+            what = "storage class" if resource.kind is Kind.WORKLOAD else None
+            yield RULE.unresolved(resource, attr, name, what=what)
+
+
+def _unset(attr: str) -> str:
+    """Where a claim that sets no storageClassName is pointed at: a claim template itself."""
+    return attr.removesuffix(".storage_class") if attr.startswith("claim_templates[") else attr
+
+
+def _may_be_lrs(storage_class: Resource) -> bool:
+    """Whether this rule would report the class (or cannot tell): its SKU, or its driver's default."""
+    sku = storage_class.get("sku")
+    if isinstance(sku, Unresolved):
+        return True
+    if sku is None:
+        provisioner = storage_class.get("provisioner")
+        default = csi_default_skus().get(provisioner.lower()) if isinstance(provisioner, str) else None
+        return default is not None and default.applies(storage_class.get("parameters") or {}) and (
+            default.sku.lower().endswith("_lrs"))
+    return isinstance(sku, str) and sku.endswith("_lrs")
 
 
 def _driver_default(storage_class: Resource, claim_count: int, uses: list[Related]) -> Iterator[Finding]:

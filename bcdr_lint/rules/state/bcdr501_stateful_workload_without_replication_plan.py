@@ -108,7 +108,7 @@ from bcdr_lint.rules.state.storage import (
     pvc_volumes,
     shown_namespace,
 )
-from bcdr_lint.rules.state.velero import Coverage, Target, covers, namespace_only
+from bcdr_lint.rules.state.velero import Coverage, Target, covers, namespace_only, namespace_verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +134,7 @@ def check(model: Model) -> Iterator[Finding]:
     velero = model.of_kind(Kind.VELERO_SCHEDULE, Kind.VELERO_BACKUP)
     # Workloads alike (namespace, labels, opt-in annotations) share the verdicts of every Velero object.
     verdicts_of: dict[tuple, list[Coverage]] = {}
+    by_namespace: dict[str, list[Coverage]] = {}
     for workload in model.of_kind(Kind.WORKLOAD):
         if has_plan_annotation(workload.get("annotations")):
             continue
@@ -144,7 +145,7 @@ def check(model: Model) -> Iterator[Finding]:
         target = Target(workload, names)
         key = target.key()
         if key not in verdicts_of:
-            verdicts_of[key] = [covers(backup, target) for backup in velero]
+            verdicts_of[key] = _verdicts(velero, target, by_namespace)
         verdicts = verdicts_of[key]
         if any(v.covered is True for v in verdicts):
             continue
@@ -158,6 +159,26 @@ def check(model: Model) -> Iterator[Finding]:
         if unknown or not unplanned:
             continue
         yield _finding(workload, unplanned[0], velero, verdicts)
+
+
+def _verdicts(velero: list[Resource], target: Target, by_namespace: dict[str, list[Coverage]]) -> list[Coverage]:
+    """Every Velero object's verdict on the target. Most objects of a monorepo name other
+    namespaces: that part of the verdict is computed once per namespace, and only the objects
+    that include the namespace are checked against the workload itself."""
+    namespace = target.namespace
+    if isinstance(namespace, str):
+        if namespace not in by_namespace:
+            by_namespace[namespace] = [namespace_verdict(b, namespace, target.workload) for b in velero]
+        firsts = by_namespace[namespace]
+    else:
+        firsts = [None] * len(velero)
+    verdicts = []
+    for backup, first in zip(velero, firsts):
+        verdict = first if first is not None and first.covered is False else covers(backup, target)
+        if verdict.covered is True:
+            return [verdict]  # one backup is enough; the others matter only for a finding's message
+        verdicts.append(verdict)
+    return verdicts
 
 
 def _finding(workload: Resource, first: Unplanned, velero: list[Resource], verdicts: list[Coverage]) -> Finding:

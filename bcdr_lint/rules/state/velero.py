@@ -61,7 +61,7 @@ def covers(backup: Resource, target: Target) -> Coverage:
     """Whether ``backup`` backs up the target's volume data. A definite "no" from any filter
     wins over a filter that cannot be evaluated."""
     verdicts = [
-        _namespace(backup, target.namespace, target.workload),
+        namespace_verdict(backup, target.namespace, target.workload),
         _paused(backup),
         _resources(backup),
         _labels(backup, target.workload),
@@ -92,7 +92,7 @@ def _matches(namespace: str, patterns: Iterable[Any]) -> bool:
     return any(isinstance(p, str) and fnmatchcase(namespace, p) for p in patterns or ())
 
 
-def _namespace(backup: Resource, namespace: str | Unresolved | None, workload: Resource) -> Coverage:
+def namespace_verdict(backup: Resource, namespace: str | Unresolved | None, workload: Resource) -> Coverage:
     included = backup.get("included_namespaces")
     excluded = [p for p in backup.get("excluded_namespaces") or () if isinstance(p, str)]
     if not isinstance(namespace, str):

@@ -104,7 +104,7 @@ def _unique_keys(resources: list[Resource]) -> list[Resource]:
     return unique
 
 
-def run_rules(model: Model, rules: list[Rule], select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Finding]:
+def run_rules(model: Model, rules: list[Rule]) -> list[Finding]:
     enabled_ids = {r.id for r in rules}
     to_run = [r for r in rules if r.id != UNRESOLVED_ID]
     if UNRESOLVED_ID in enabled_ids and all(r.id in META_RULES for r in to_run):

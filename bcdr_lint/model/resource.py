@@ -40,6 +40,11 @@ velero-schedule/velero-backup ``included_namespaces`` (list or None = all),
                               ``default_volumes_to_fs_backup`` (bool or None), ``paused`` (schedule)
 ============================  ==================================================================
 
+unread-deployment             a Terraform ``module`` call or an ARM linked deployment
+                              (``templateLink``) whose resources the model does not hold:
+                              ``source`` (as written), ``reason`` (why it was not read);
+                              located at the call. It may deploy clusters, registries, anything.
+
 Every kind: ``deployed`` — absent when the resource is certainly deployed; an ``Unresolved``
 (the ``count``/``for_each``/``condition``/``copy`` expression) when whether it is deployed, or
 how many instances there are, cannot be known statically. A resource that is statically not
@@ -74,6 +79,7 @@ class Kind(str, Enum):
     STORAGE_CLASS = "storage-class"
     VELERO_SCHEDULE = "velero-schedule"
     VELERO_BACKUP = "velero-backup"
+    UNREAD_DEPLOYMENT = "unread-deployment"
 
     def __str__(self) -> str:
         return self.value
@@ -95,6 +101,7 @@ KIND_LABELS: Mapping[Kind, str] = {
     Kind.STORAGE_CLASS: "StorageClass",
     Kind.VELERO_SCHEDULE: "Velero Schedule",
     Kind.VELERO_BACKUP: "Velero Backup",
+    Kind.UNREAD_DEPLOYMENT: "deployment",
 }
 
 

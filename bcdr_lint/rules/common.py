@@ -91,3 +91,17 @@ def ref_target(model: Model, resource: Resource, ref_name: str) -> Resource | Un
         places = ", ".join(sorted({f"{c.location.path}:{c.location.start_line}" for c in several}))
         return Unresolved(str(value), f"it matches {len(several)} resources of the model ({places})", resource.loc(ref_name))
     return None
+
+
+def unread_deployment_notes(model: Model, rule: "Rule") -> list[Finding]:
+    """Notes for module calls and linked templates the model could not read.
+
+    Rules about *all* clusters (one region only, unpaired regions) cannot hold while such a
+    deployment may add clusters: they report these notes instead of a guess.
+    """
+    notes = []
+    for deployment in model.of_kind(Kind.UNREAD_DEPLOYMENT):
+        source = deployment.get("source")
+        value = Unresolved(str(source), deployment.get("reason") or "its resources are not read", deployment.loc("source"))
+        notes.append(rule.unresolved(deployment, "source", value, "what it deploys"))
+    return notes

@@ -49,7 +49,7 @@ from bcdr_lint.data import region as region_info
 from bcdr_lint.findings import Finding
 from bcdr_lint.model import Model
 from bcdr_lint.rules.base import capped, related, rule
-from bcdr_lint.rules.common import clusters, split_by_region
+from bcdr_lint.rules.common import clusters, split_by_region, unread_deployment_notes
 
 
 @rule(
@@ -62,9 +62,11 @@ from bcdr_lint.rules.common import clusters, split_by_region
 )
 def check(model: Model) -> Iterator[Finding]:
     by_region, unknown = split_by_region(clusters(model))
-    if unknown:
+    unread = unread_deployment_notes(model, RULE) if by_region or unknown else []
+    if unknown or unread:
         for place in unknown:
             yield place.note(RULE)
+        yield from unread
         return
     if len(by_region) != 1:
         return

@@ -64,6 +64,9 @@ from bcdr_lint.rules.common import clusters, ref_target, region_of, split_by_reg
     tags=("registry", "multi-region"),
 )
 def check(model: Model) -> Iterator[Finding]:
+    premium = [r for r in model.of_kind(Kind.CONTAINER_REGISTRY) if r.get("sku") == "premium"]
+    if not premium:
+        return  # BCDR401 reports registries that cannot replicate at all
     by_region, unknown_clusters = split_by_region(clusters(model))
     for place in unknown_clusters:
         yield place.note(RULE)
@@ -74,9 +77,7 @@ def check(model: Model) -> Iterator[Finding]:
         (replica, owner) for replica in model.of_kind(Kind.REGISTRY_REPLICA)
         if isinstance(owner := ref_target(model, replica, "registry"), Unresolved)
     ]
-    for registry in model.of_kind(Kind.CONTAINER_REGISTRY):
-        if registry.get("sku") != "premium":
-            continue  # BCDR401 reports registries that cannot replicate at all
+    for registry in premium:
         home = region_of(registry)
         if isinstance(home, Unresolved):
             yield RULE.unresolved(registry, "region", home)

@@ -117,7 +117,20 @@ def run_rules(model: Model, rules: list[Rule]) -> list[Finding]:
         except Exception as exc:  # noqa: BLE001 - a rule bug is a finding, not a crash
             findings.append(_rule_crash(candidate, model, exc))
     kept = [f for f in findings if f.rule_id in enabled_ids]
-    return sorted(_merge_unresolved(kept), key=Finding.sort_key)
+    return _distinct_identities(sorted(_merge_unresolved(kept), key=Finding.sort_key))
+
+
+def _distinct_identities(findings: list[Finding]) -> list[Finding]:
+    """Two findings must never share a fingerprint (code scanning would merge their alerts):
+    a repeated identity in one file — the same parse error twice — gets its occurrence number."""
+    seen: dict[tuple[str, str, str], int] = {}
+    out = []
+    for finding in findings:
+        key = (finding.rule_id, finding.location.path, finding.identity)
+        count = seen.get(key, 0) + 1
+        seen[key] = count
+        out.append(finding if count == 1 else dataclasses.replace(finding, identity=f"{finding.identity}#{count}"))
+    return out
 
 
 def _rule_crash(rule: Rule, model: Model, exc: Exception) -> Finding:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
@@ -54,7 +55,7 @@ class Rule:
             message=message,
             location=location or resource.loc(attr),
             related=related,
-            identity=f"{resource.key}|{attr or ''}",
+            identity=f"{resource.key}|{stable_attr(resource, attr)}",
         )
 
     def unresolved(self, resource: Resource, attr: str, value: Unresolved, what: str | None = None) -> Finding:
@@ -91,6 +92,26 @@ def rule(*, id: str, name: str, level: str, summary: str, help_uri: str, tags: t
 
 def related(resource: Resource, message: str | None = None, attr: str | None = None) -> Related:
     return Related(resource.loc(attr), message or resource.label)
+
+
+_POSITIONAL = re.compile(r"^(\w+)\[(\d+)\](.*)$")
+
+
+def stable_attr(resource: Resource, attr: str | None) -> str:
+    """``volumes[2]`` -> ``volumes[cache]``: a finding's identity must not change when a
+    container or volume is added before the one at fault, so list positions become names."""
+    if not attr:
+        return ""
+    match = _POSITIONAL.match(attr)
+    if match is None:
+        return attr
+    items = resource.get(match.group(1))
+    index = int(match.group(2))
+    if not isinstance(items, list) or index >= len(items):
+        return attr
+    item = items[index]
+    name = item.get("name") if isinstance(item, dict) else item
+    return f"{match.group(1)}[{name}]{match.group(3)}" if isinstance(name, str) else attr
 
 
 def capped(resources: Iterable[Resource], make: Callable[[Resource], Related]) -> tuple[list[Related], int]:

@@ -4,6 +4,9 @@ The repository deploys AKS clusters, and every one of them (with a known region)
 same Azure region. One cluster alone counts. Reported at each cluster. When the region of any
 cluster cannot be resolved, the rule does not guess: it reports that region as unresolved
 (BCDR002) instead.
+The same holds for a cluster whose deployment depends on an unknown `count`/`condition`, and for
+a Terraform module call or ARM linked template that bcdr-lint cannot read and that may add
+clusters: each is reported as BCDR002 and the rule holds back.
 
 ## Why it matters
 Availability zones protect against the loss of a datacenter, not of a region. When the region

@@ -5,6 +5,9 @@ Azure pairs it with. Pairs are directional data: `westus3` is paired with `eastu
 `eastus` is paired with `westus`. A region that has no Azure pair at all (`italynorth`,
 `polandcentral`, …) is reported too, and the message says so. When any cluster's region cannot
 be resolved, the rule reports that (BCDR002) instead of guessing.
+The same holds for a cluster whose deployment depends on an unknown `count`/`condition`, and for
+a Terraform module call or ARM linked template that bcdr-lint cannot read and that may add
+clusters: each is reported as BCDR002 and the rule holds back.
 
 ## Why it matters
 Azure pairs regions for disaster recovery: platform updates roll out to one region of a pair at

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -187,8 +188,9 @@ def test_nested_deployments_scope_parameters_and_resource_group() -> None:
         ("resource-group", "rg-dr", "centralus", 8),
         ("aks-cluster", "aks-dr", "centralus", 37),
         ("container-registry", "acrdr", "centralus", 60),
+        ("unread-deployment", "linked", None, 71),
     ]
-    group, cluster, registry = result.resources
+    group, cluster, registry, linked = result.resources
     assert group.resource_group is None
     assert cluster.resource_group == "rg-dr"
     assert cluster.key == (
@@ -202,6 +204,10 @@ def test_nested_deployments_scope_parameters_and_resource_group() -> None:
     # Outer scope (the default): the nested template reads the parent's parameters.
     assert registry.region == "centralus"
     assert registry.resource_group == "rg-dr"
+    # A linked template is not dropped: what it deploys is unknown (see the linked tests below).
+    assert linked.key == "arm:tests/inputs/arm/nested_deployment.json:Microsoft.Resources/deployments/linked"
+    assert dict(linked.attrs) == {"source": "https://example.com/aks.json", "reason": "linked templates are not read yet"}
+    assert linked.resource_group == "rg-dr"
 
 
 def test_symbolic_resources_and_existing_references() -> None:
@@ -399,3 +405,176 @@ def test_property_copy_errors_are_reported(tmp_path: Path) -> None:
     assert [(r.kind.value, str(r.name)) for r in result.resources] == [
         ("virtual-network", "v"), ("subnet", "v/s0"), ("subnet", "v/s1"), ("vnet-peering", "v/p"),
     ]
+
+
+# -- linked templates (templateLink): unread deployments -------------------------------------
+
+
+def test_linked_templates_become_unread_deployments() -> None:
+    result = load("linked_deployments.json")
+    assert result.errors == []
+    path = f"{INPUTS}/linked_deployments.json"
+    found = {str(r.name): r for r in result.resources}
+    assert [(r.kind, r.location.start_line, r.loc("source").start_line) for r in result.resources] == [
+        (Kind.UNREAD_DEPLOYMENT, 11, 18),
+        (Kind.UNREAD_DEPLOYMENT, 21, 28),
+        (Kind.UNREAD_DEPLOYMENT, 31, 35),
+        (Kind.UNREAD_DEPLOYMENT, 57, 61),
+    ]  # by-spec's condition defaults to false: statically not deployed, so absent
+    reason = "linked templates are not read yet"
+    by_path = found["by-path"]
+    assert by_path.key == f"arm:{path}:Microsoft.Resources/deployments/by-path"
+    assert dict(by_path.attrs) == {
+        "source": "variables('stamp')",
+        "reason": f"{reason}; it names {INPUTS}/stamps/aks.json, which does not exist",
+    }
+    assert by_path.loc("source") == Location(path, 18, 9, 18, 67)
+    assert by_path.resource_group == "rg-dr"
+    assert found["by-relative-uri"].get("reason") == f"{reason}; it names tests/inputs/shared/aks_full.json, which does not exist"
+    inner = found["inner-link"]
+    assert inner.key == f"arm:{path}:Microsoft.Resources/deployments/outer/Microsoft.Resources/deployments/inner-link"
+    assert dict(inner.attrs) == {"source": "aks_full.json", "reason": f"{reason}; it names {INPUTS}/aks_full.json"}
+
+
+def test_linked_deployment_with_unknown_condition_inherits_it() -> None:
+    by_url = by_name(load("linked_deployments.json"))["by-url"]
+    assert by_url.get("source") == "concat(parameters('_artifactsLocation'), '/nested/aks.json')"
+    assert by_url.get("reason") == "linked templates are not read yet"
+    assert by_url.get("deployed") == Unresolved(
+        "parameters('deployDr')", "parameter 'deployDr' has no default value",
+        Location(f"{INPUTS}/linked_deployments.json", 25, 7, 25, 46),
+    )
+
+
+def test_template_spec_link_is_an_unread_deployment(tmp_path: Path) -> None:
+    path = tmp_path / "spec.json"
+    spec_id = "/subscriptions/0/resourceGroups/s/providers/Microsoft.Resources/templateSpecs/aks/versions/1"
+    path.write_text(json.dumps({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "resources": [{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "spec",
+                       "properties": {"templateLink": {"id": spec_id}}}],
+    }), encoding="utf-8")
+    (deployment,) = load_file(str(path)).resources
+    assert dict(deployment.attrs) == {"source": spec_id, "reason": "linked templates are not read yet"}
+
+
+# -- parameter files beside a template -------------------------------------------------------
+
+_TEMPLATE = """{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "parameters": {
+    "location": { "type": "string", "defaultValue": "eastus2" },
+    "Tier": { "type": "string", "defaultValue": "Premium" }
+  },
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01", "name": "acr",
+      "location": "[parameters('location')]",
+      "sku": { "name": "[parameters('tier')]" }
+    }
+  ]
+}
+"""
+_PARAMS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
+
+
+def _params(folder: Path, name: str, values: dict, **extra) -> Path:
+    path = folder / name
+    body = {"$schema": _PARAMS_SCHEMA, "contentVersion": "1.0.0.0", **extra,
+            "parameters": {k: {"value": v} for k, v in values.items()}}
+    path.write_text(json.dumps(body), encoding="utf-8")
+    return path
+
+
+def _registry(template: Path) -> Resource:
+    result = load_file(str(template))
+    assert result.errors == []
+    (registry,) = result.resources
+    return registry
+
+
+def test_parameters_a_parameter_file_sets_are_not_their_defaults(tmp_path: Path) -> None:
+    template = tmp_path / "azuredeploy.json"
+    template.write_text(_TEMPLATE, encoding="utf-8")
+    _params(tmp_path, "azuredeploy.parameters.json", {"LOCATION": "westeurope"})
+    registry = _registry(template)
+    assert registry.region == Unresolved(
+        "parameters('location')",
+        f"set per deployment by {tmp_path.as_posix()}/azuredeploy.parameters.json; parameter files are paired in a later version",
+        Location(str(template), 10, 7, 10, 45),
+    )
+    assert registry.get("sku") == "premium"  # not set by the file: its default stands
+
+
+def test_every_parameter_file_of_the_template_is_named(tmp_path: Path) -> None:
+    template = tmp_path / "main.json"
+    template.write_text(_TEMPLATE, encoding="utf-8")
+    _params(tmp_path, "main.parameters.dev.json", {"tier": "Basic"})
+    _params(tmp_path, "main.parameters.prod.eastus.json", {"tier": "Premium"})
+    _params(tmp_path, "other.parameters.json", {"location": "westus"})  # another template's
+    registry = _registry(template)
+    assert registry.region == "eastus2"
+    folder = tmp_path.as_posix()
+    assert registry.get("sku").reason == (
+        f"set per deployment by {folder}/main.parameters.dev.json, {folder}/main.parameters.prod.eastus.json; "
+        "parameter files are paired in a later version"
+    )
+    assert registry.get("sku").expression == "parameters('tier')"  # as written where it is used
+
+
+def test_a_parameter_file_that_links_the_template_by_schema_and_metadata(tmp_path: Path) -> None:
+    template = tmp_path / "registry.json"
+    template.write_text(_TEMPLATE, encoding="utf-8")
+    _params(tmp_path, "prod.json", {"location": "westeurope"}, metadata={"template": "./registry.json"})
+    _params(tmp_path, "dr.json", {"tier": "Standard"}, templateLink={"uri": "https://example.com/t/registry.json"})
+    _params(tmp_path, "elsewhere.json", {"tier": "Basic"}, metadata={"template": "../x/registry.json"})
+    _params(tmp_path, "unlinked.json", {"location": "westus"})  # names no template: not paired
+    registry = _registry(template)
+    assert registry.region.reason.startswith(f"set per deployment by {tmp_path.as_posix()}/prod.json;")
+    assert registry.get("sku").reason.startswith(f"set per deployment by {tmp_path.as_posix()}/dr.json;")
+
+
+def test_a_link_to_another_template_wins_over_the_name(tmp_path: Path) -> None:
+    template = tmp_path / "a.json"
+    template.write_text(_TEMPLATE, encoding="utf-8")
+    _params(tmp_path, "a.parameters.json", {"location": "westus"}, metadata={"template": "b.json"})
+    assert _registry(template).region == "eastus2"
+
+
+def test_an_unparseable_parameter_file_is_reported_once_and_leaves_the_parameters_open(tmp_path: Path) -> None:
+    from bcdr_lint import engine
+
+    template = tmp_path / "azuredeploy.json"
+    template.write_text(_TEMPLATE, encoding="utf-8")
+    broken = tmp_path / "azuredeploy.parameters.json"
+    broken.write_text('{\n  "parameters": {\n    "location": { "value": "westus" }\n', encoding="utf-8")
+    registry = _registry(template)  # the template's own load reports nothing about the file
+    why = (f"may be set per deployment by {tmp_path.as_posix()}/azuredeploy.parameters.json, which could not be "
+           "read (invalid JSON: Expecting ',' delimiter at line 4); parameter files are paired in a later version")
+    assert (registry.region.expression, registry.region.reason) == ("parameters('location')", why)
+    assert registry.get("sku").reason == why
+    errors = [(f.rule_id, f.location.path, f.location.start_line) for f in engine.check([str(tmp_path)]).findings
+              if f.rule_id == "BCDR001"]
+    assert errors == [("BCDR001", str(broken), 4)]
+
+
+def test_parameter_files_are_read_once_per_folder_and_edits_are_seen(tmp_path: Path, monkeypatch) -> None:
+    from bcdr_lint.loaders import arm_parameter_files
+
+    for name in ("one.json", "two.json"):
+        (tmp_path / name).write_text(_TEMPLATE, encoding="utf-8")
+    _params(tmp_path, "one.parameters.json", {"location": "westus"})
+    reads: list[str] = []
+    real_read = arm_parameter_files._read
+    monkeypatch.setattr(arm_parameter_files, "_read", lambda folder, name: reads.append(name) or real_read(folder, name))
+    assert isinstance(_registry(tmp_path / "one.json").region, Unresolved)
+    assert _registry(tmp_path / "two.json").region == "eastus2"
+    # The folder was scanned once, for both templates.
+    assert reads == ["one.json", "one.parameters.json", "two.json"]
+    reads.clear()
+    params = _params(tmp_path, "one.parameters.json", {"tier": "Basic"})
+    stat = params.stat()
+    os.utime(params, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
+    registry = _registry(tmp_path / "one.json")
+    assert (registry.region, registry.get("sku").expression) == ("eastus2", "parameters('tier')")
+    assert "one.parameters.json" in reads

@@ -1,26 +1,27 @@
 """ARM templates (JSON): the loader the engine calls for every ``.json`` file.
 
-JSON that is not a deployment template (package.json, tsconfig, parameter files for now) yields
-nothing. A template's resources are walked with their positions; expressions are evaluated
-against the template's parameters and variables (``arm_eval``); the resource types bcdr-lint
-models are built by ``arm_resources``, every other type yields nothing. Whether a resource is
-deployed at all (``condition``, ``copy``) is decided by ``arm_copy``: statically not deployed
-means left out, unknown means kept with a ``deployed`` value that what is nested in it shares.
+JSON that is not a deployment template (package.json, tsconfig, parameter files) yields
+nothing; a parameter file beside a template makes the parameters it sets unknown in that
+template (``arm_parameter_files``). A template's resources are walked with their positions;
+expressions are evaluated against the template's parameters and variables (``arm_eval``); the
+resource types bcdr-lint models are built by ``arm_resources``, every other type yields nothing.
+Whether a resource is deployed at all (``condition``, ``copy``) is decided by ``arm_copy``:
+statically not deployed means left out, unknown means kept with a ``deployed`` value that what is
+nested in it shares. A deployment of a linked template (``templateLink``) is an unread deployment (``arm_links``).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any, Iterator
 
 from bcdr_lint.loaders.arm_copy import Item, existence
 from bcdr_lint.loaders.arm_eval import Scope, located, supplied_parameters
+from bcdr_lint.loaders.arm_links import DEPLOYMENT, linked_deployment
+from bcdr_lint.loaders.arm_parameter_files import per_deployment
 from bcdr_lint.loaders.arm_resources import BUILDERS, Decl, Parent
 from bcdr_lint.loaders.base import LineIndex, LoadResult, UnreadableFile, read_text
-from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, JScalar, scan, strip_jsonc
+from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, JScalar, parse_jsonc, scan
 from bcdr_lint.model import Location, ParseError, Resource, Unresolved
-
-DEPLOYMENT = "microsoft.resources/deployments"
 
 
 def load_file(path: str) -> LoadResult:
@@ -30,7 +31,7 @@ def load_file(path: str) -> LoadResult:
         return LoadResult(errors=[exc.error])
     if not text.strip():
         return LoadResult()  # an empty placeholder file declares nothing
-    parsed = _parse(path, text)
+    parsed = parse_jsonc(path, text)
     if isinstance(parsed, ParseError):
         return LoadResult(errors=[parsed])
     data, text = parsed
@@ -43,27 +44,16 @@ def load_file(path: str) -> LoadResult:
     def locate(start: int, end: int) -> Location:
         return lines.location(path, start, end)
 
-    scope = Scope.of_template(root, path, locate)
+    scope = Scope.of_template(root, path, locate, per_deployment(path, _declared_parameters(root)))
     walker = _Walker(scope)
     resources = list(walker.template(root, scope, f"arm:{path}:", None, None))
     return LoadResult(resources=resources, errors=walker.errors)
 
 
-def _parse(path: str, text: str) -> tuple[Any, str] | ParseError:
-    """The data and the text positions refer to (comments blanked out), or the syntax error."""
-    try:
-        return json.loads(text), text
-    except json.JSONDecodeError:
-        pass
-    except RecursionError:
-        return ParseError("invalid JSON: nested too deeply", Location(path, 1, 1))
-    cleaned = strip_jsonc(text)
-    try:
-        return json.loads(cleaned), cleaned
-    except json.JSONDecodeError as exc:
-        return ParseError(f"invalid JSON: {exc.msg}", Location(path, exc.lineno, exc.colno))
-    except RecursionError:
-        return ParseError("invalid JSON: nested too deeply", Location(path, 1, 1))
+def _declared_parameters(template: JObject) -> dict[str, str]:
+    """Lower-case name -> name as written, of the parameters the template declares."""
+    params = template.get("parameters")
+    return {key: member.key for key, member in params.members.items()} if isinstance(params, JObject) else {}
 
 
 def _get(data: dict[str, Any], key: str) -> Any:
@@ -165,16 +155,23 @@ class _Walker:
         return Unresolved(str(value), "a resource name must be a string", scope.locate(member.start, member.end))
 
     def deployment(self, decl: Decl) -> Iterator[Resource]:
-        """A nested deployment's inline template; a ``templateLink`` is not followed (yet)."""
+        """A nested deployment's inline template; a ``templateLink`` is not followed (yet), so
+        it becomes an unread deployment."""
         props = decl.node.get("properties")
-        template = props.get("template") if isinstance(props, JObject) else None
-        if not isinstance(props, JObject) or not isinstance(template, JObject):
+        if not isinstance(props, JObject):
             return
         outer = decl.scope
         group = decl.resource_group
         group_member = decl.node.member("resourceGroup")
         if group_member is not None:
             group = located(outer, group_member, outer.value(group_member.node))
+        link = props.member("templateLink")
+        if link is not None:
+            yield linked_deployment(decl, link, group)
+            return
+        template = props.get("template")
+        if not isinstance(template, JObject):
+            return
         options = props.get("expressionEvaluationOptions")
         inner_scope = isinstance(options, JObject) and str(options.value.get("scope", "")).lower() == "inner"
         if inner_scope:

@@ -33,7 +33,7 @@ class Scope:
     """One template's names. Mutable only for its caches, which live as long as one file load.
 
     ``supplied`` holds parameter values given from outside (a nested deployment's
-    ``parameters``); they win over defaults. ``copy_indexes`` binds the property copy loops
+    ``parameters``, or the stand-ins for what a parameter file sets); they win over defaults. ``copy_indexes`` binds the property copy loops
     being expanded (lower-case loop name -> index), for ``copyIndex('name')``; a scope bound to
     one index is made by ``with_copy_index`` and shares its template's caches.
     """

@@ -107,7 +107,7 @@ def parent_ref(decl: Decl, parent_type: str) -> Ref | Unresolved:
     return Unresolved(str(decl.name), "a child resource's name must be 'parent/child'", decl.location)
 
 
-def _resource(decl: Decl, kind: Kind, azure_type: str, attrs: Attrs, refs: dict[str, Any] | None = None) -> Resource:
+def make_resource(decl: Decl, kind: Kind, azure_type: str, attrs: Attrs, refs: dict[str, Any] | None = None) -> Resource:
     name_member = decl.node.member("name")
     if name_member is not None:
         attrs.locations.setdefault("name", decl.scope.locate(name_member.start, name_member.end))
@@ -151,7 +151,7 @@ def _region(attrs: Attrs) -> None:
 def resource_group(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
     attrs = Attrs(decl)
     _region(attrs)
-    yield _resource(decl, Kind.RESOURCE_GROUP, azure_id.RESOURCE_GROUP, attrs)
+    yield make_resource(decl, Kind.RESOURCE_GROUP, azure_id.RESOURCE_GROUP, attrs)
 
 
 def managed_cluster(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
@@ -161,7 +161,7 @@ def managed_cluster(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
     network = props.get("networkProfile") if isinstance(props, JObject) else None
     attrs.read("load_balancer_sku", network, "loadBalancerSku", lower_or_none)
     attrs.read("sku_tier", decl.node.get("sku"), "tier", lower_or_none)
-    yield _resource(decl, Kind.AKS_CLUSTER, azure_id.AKS_CLUSTER, attrs)
+    yield make_resource(decl, Kind.AKS_CLUSTER, azure_id.AKS_CLUSTER, attrs)
     parent = decl.as_parent(azure_id.AKS_CLUSTER)
     for pool in arm_copy.items(props, "agentPoolProfiles", decl.scope):
         child = make_child(pool, decl, parent, "agentPools")
@@ -188,7 +188,7 @@ def _node_pool(decl: Decl, props: JNode | None) -> Resource:
     subnet = attrs.ref("subnet", props, "vnetSubnetID")
     if subnet is not None:
         refs["subnet"] = subnet
-    return _resource(decl, Kind.NODE_POOL, azure_id.AKS_AGENT_POOL, attrs, refs)
+    return make_resource(decl, Kind.NODE_POOL, azure_id.AKS_AGENT_POOL, attrs, refs)
 
 
 def registry(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
@@ -196,7 +196,7 @@ def registry(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
     _region(attrs)
     attrs.read("sku", decl.node.get("sku"), "name", lower_or_none)
     attrs.read("zone_redundancy", _properties(decl), "zoneRedundancy", _enabled)
-    yield _resource(decl, Kind.CONTAINER_REGISTRY, azure_id.REGISTRY, attrs)
+    yield make_resource(decl, Kind.CONTAINER_REGISTRY, azure_id.REGISTRY, attrs)
 
 
 def replication(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
@@ -204,7 +204,7 @@ def replication(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
     _region(attrs)
     attrs.read("zone_redundancy", _properties(decl), "zoneRedundancy", _enabled)
     refs = {"registry": parent_ref(decl, azure_id.REGISTRY)}
-    yield _resource(decl, Kind.REGISTRY_REPLICA, azure_id.REGISTRY_REPLICATION, attrs, refs)
+    yield make_resource(decl, Kind.REGISTRY_REPLICA, azure_id.REGISTRY_REPLICATION, attrs, refs)
 
 
 def virtual_network(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
@@ -213,7 +213,7 @@ def virtual_network(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
     props = _properties(decl)
     address_space = props.get("addressSpace") if isinstance(props, JObject) else None
     attrs.read("address_space", address_space, "addressPrefixes")
-    yield _resource(decl, Kind.VIRTUAL_NETWORK, azure_id.VIRTUAL_NETWORK, attrs)
+    yield make_resource(decl, Kind.VIRTUAL_NETWORK, azure_id.VIRTUAL_NETWORK, attrs)
     if not isinstance(props, JObject):
         return
     parent = decl.as_parent(azure_id.VIRTUAL_NETWORK)
@@ -225,7 +225,7 @@ def virtual_network(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
 
 def subnet(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
     refs = {"vnet": parent_ref(decl, azure_id.VIRTUAL_NETWORK)}
-    yield _resource(decl, Kind.SUBNET, azure_id.SUBNET, Attrs(decl), refs)
+    yield make_resource(decl, Kind.SUBNET, azure_id.SUBNET, Attrs(decl), refs)
 
 
 def peering(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
@@ -236,7 +236,7 @@ def peering(decl: Decl, make_child: "ChildMaker") -> Iterator[Resource]:
     remote_ref = attrs.ref("remote_vnet", remote, "id")
     if remote_ref is not None:
         refs["remote_vnet"] = remote_ref
-    yield _resource(decl, Kind.VNET_PEERING, azure_id.VNET_PEERING, attrs, refs)
+    yield make_resource(decl, Kind.VNET_PEERING, azure_id.VNET_PEERING, attrs, refs)
 
 
 # (entry of an inline child, its parent's Decl, the parent, the child's type segment) -> Decl

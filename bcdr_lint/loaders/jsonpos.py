@@ -15,6 +15,8 @@ import json
 import re
 from typing import Any, NamedTuple, Union
 
+from bcdr_lint.model import Location, ParseError
+
 # Valid JSON only: strings, brackets, and runs of anything else (numbers, true/false/null,
 # NaN/Infinity that Python's json accepts). Separators and whitespace fall between tokens.
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]|[^\s,:{}\[\]"]+', re.DOTALL)
@@ -84,6 +86,23 @@ def strip_jsonc(text: str) -> str:
     if "/" in text:
         text = _COMMENT.sub(blank_comment, text)
     return _TRAILING_COMMA.sub(blank_comma, text)
+
+
+def parse_jsonc(path: str, text: str) -> tuple[Any, str] | ParseError:
+    """The data and the text positions refer to (comments blanked out), or the syntax error."""
+    try:
+        return json.loads(text), text
+    except json.JSONDecodeError:
+        pass
+    except RecursionError:
+        return ParseError("invalid JSON: nested too deeply", Location(path, 1, 1))
+    cleaned = strip_jsonc(text)
+    try:
+        return json.loads(cleaned), cleaned
+    except json.JSONDecodeError as exc:
+        return ParseError(f"invalid JSON: {exc.msg}", Location(path, exc.lineno, exc.colno))
+    except RecursionError:
+        return ParseError("invalid JSON: nested too deeply", Location(path, 1, 1))
 
 
 def _scalar(token: str) -> Any:

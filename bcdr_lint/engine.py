@@ -80,8 +80,9 @@ def load(discovered: Discovered) -> Model:
     if discovered.terraform:
         from bcdr_lint.loaders import terraform
 
-        for folder, files in sorted(discovered.terraform.items()):
-            result.extend(_guarded(files[0], terraform.load_module, folder, files))
+        # One call: a folder's variables depend on the module calls of the others.
+        first_file = min(files[0] for files in discovered.terraform.values())
+        result.extend(_guarded(first_file, terraform.load_modules, discovered.terraform))
     return Model(_unique_keys(result.resources), result.errors, discovered.all_files())
 
 

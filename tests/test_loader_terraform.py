@@ -307,7 +307,8 @@ def test_variables_and_locals_of_any_type_and_indexing(tmp_path):
     ("expression", "unresolved_text", "reason"),
     [
         ('"a%{if true}b%{endif}"', '"a%{if true}b%{endif}"', "string template directive (%{ ... })"),
-        ("<<EOT\n${var.x}\nEOT\n", "<<EOT\n${var.x}\nEOT", "heredoc with template interpolation or directive"),
+        ("<<EOT\n%{if true}x%{endif}\nEOT\n", "<<EOT\n%{if true}x%{endif}\nEOT", "heredoc with a template directive (%{ ... })"),
+        ("<<EOT\n${var.x}\nEOT\n", "<<EOT\n${var.x}\nEOT", "var.x: variable is not declared in this folder"),
         ("var.missing", "var.missing", "variable is not declared in this folder"),
         ("local.missing", "local.missing", "local value is not declared in this folder"),
         ("azurerm_subnet.nowhere.id", "azurerm_subnet.nowhere.id", "no resource azurerm_subnet.nowhere in this folder"),

@@ -56,6 +56,10 @@ class ModuleScope:
     data: dict[str, Block] = field(default_factory=dict)
     # Indexed only so that override files can find what they override.
     outputs: dict[str, Block] = field(default_factory=dict)
+    modules: dict[str, Block] = field(default_factory=dict)  # module calls, by name
+    # Values that replace variables' defaults: from auto-loaded tfvars files, or an
+    # ``Unresolved`` for an input a module call sets (``terraform_modules``).
+    variable_values: dict[str, Any] = field(default_factory=dict)
 
 
 Identity = tuple[str | None, tuple[str, ...], str | None]
@@ -135,25 +139,52 @@ class Evaluator(Expressions):
         found = block.children(block_type)
         unknown: list[Unresolved] = []
         for generator in block.dynamic(block_type):
-            contents = generator.children("content")
-            items = self.argument(generator, "for_each")
-            if items is MISSING or not contents:
-                unknown.append(Unresolved(f'dynamic "{block_type}"', "dynamic block without for_each or content",
-                                          generator.location))
-                continue
-            if isinstance(items, dict):
-                pairs = list(items.items())
-            elif isinstance(items, list):
-                pairs = list(enumerate(items))
+            expanded = self._expand(generator, block_type)
+            if isinstance(expanded, Unresolved):
+                unknown.append(expanded)
             else:
-                unknown.append(items if isinstance(items, Unresolved) else Unresolved(
-                    generator.arguments["for_each"].text, "for_each of a dynamic block is not a list or map",
-                    generator.arguments["for_each"].location))
-                continue
-            iterator = _iterator_name(generator, block_type)
-            for key, value in pairs:
-                found.append(contents[0].bound({iterator: {"key": key, "value": value}}, block_type))
+                found.extend(expanded)
         return found, unknown
+
+    def nested_argument(self, block: Block, block_type: str, name: str) -> tuple[Any, Argument | None]:
+        """``name`` in the (single) nested ``block_type`` block, wherever it is written: a plain
+        block, or the content of a ``dynamic`` one. When a dynamic block whose for_each is
+        unknown may set it, the value is unknown too: (``Unresolved``, the argument in its content).
+        ``(MISSING, None)`` when no block sets it."""
+        found, _unknown = self.blocks(block, block_type)
+        if found:
+            first = found[0]
+            return self.argument(first, name), first.arguments.get(name)
+        for generator in block.dynamic(block_type):
+            cause = self._expand(generator, block_type)
+            if not isinstance(cause, Unresolved):
+                continue
+            contents = generator.children("content")
+            arg = contents[0].arguments.get(name) if contents else None
+            if arg is None and contents:
+                continue  # whether or not the block exists, it does not set the argument
+            where = arg.location if arg is not None else generator.location
+            reason = f'in dynamic "{block_type}": {cause.expression}: {cause.reason}'
+            return Unresolved(arg.text if arg is not None else cause.expression, reason, where), arg
+        return MISSING, None
+
+    def _expand(self, generator: Block, block_type: str) -> list[Block] | Unresolved:
+        """The blocks one ``dynamic`` block generates, or why they cannot be known."""
+        contents = generator.children("content")
+        items = self.argument(generator, "for_each")
+        if items is MISSING or not contents:
+            return Unresolved(f'dynamic "{block_type}"', "dynamic block without for_each or content",
+                              generator.location)
+        if isinstance(items, dict):
+            pairs = list(items.items())
+        elif isinstance(items, list):
+            pairs = list(enumerate(items))
+        else:
+            return items if isinstance(items, Unresolved) else Unresolved(
+                generator.arguments["for_each"].text, "for_each of a dynamic block is not a list or map",
+                generator.arguments["for_each"].location)
+        iterator = _iterator_name(generator, block_type)
+        return [contents[0].bound({iterator: {"key": key, "value": value}}, block_type) for key, value in pairs]
 
     # -- identities ------------------------------------------------------------------------
 
@@ -237,10 +268,12 @@ class Evaluator(Expressions):
         return Unresolved(text, f"unknown reference {name!r}")
 
     def _variable(self, name: str) -> Any:
-        # tfvars files and -var values will plug in here, before the default.
+        # -var and --var-file values will plug in here, with those of auto-loaded tfvars files.
         block = self.scope.variables.get(name)
         if block is None:
             return Unresolved(f"var.{name}", "variable is not declared in this folder")
+        if name in self.scope.variable_values:
+            return self.scope.variable_values[name]
         default = block.arguments.get("default")
         if default is None:
             return Unresolved(f"var.{name}", "variable has no default")
@@ -259,8 +292,11 @@ class Evaluator(Expressions):
             value: Any = self.ref_to(block, address, text)
         elif attribute in block.arguments:
             value = self.value_of(block.arguments[attribute])
-        elif block.children(attribute):
-            value = [self._block_object(child) for child in block.children(attribute)]
+        elif block.children(attribute) or block.dynamic(attribute):
+            children, unknown = self.blocks(block, attribute)
+            if unknown:
+                return Unresolved(text, f'in dynamic "{attribute}": {unknown[0].expression}: {unknown[0].reason}')
+            value = [self._block_object(child) for child in children]
         else:
             return Unresolved(text, f"{attribute} is not set in {address}; the provider computes it at apply time")
         return self._apply(value, steps[1:], file, text, env)

@@ -34,8 +34,7 @@ class Expressions:
         if kind == "template_expr":
             template = node.children[0]
             if template.type == "heredoc_template":
-                text = file.source(template)
-                return literals.heredoc(text, trim=text.startswith("<<-"), text=text)
+                return self._heredoc(template, file, env)
             return self._string(template, file, env)
         if kind == "collection_value":
             collection = node.named_children[0]
@@ -133,6 +132,37 @@ class Expressions:
         if ids:
             return _id_in_text("".join(pieces), ids, file.source(node))
         return "".join(pieces)
+
+    def _heredoc(self, node: Node, file: SourceFile, env: Env) -> Any:
+        """``<<EOT`` / ``<<-EOT``: like a quoted template, except that backslashes are literal
+        and ``<<-`` strips the indentation the body's lines share, as written (before any
+        interpolation is evaluated)."""
+        text = file.source(node)
+        trim = text.startswith("<<-")
+        parts = node.children
+        if any(part.type == "template_directive" for part in parts):
+            return Unresolved(text, "heredoc with a template directive (%{ ... })")
+        interpolations = [part for part in parts if part.type == "template_interpolation"]
+        if not interpolations:
+            return literals.heredoc(text, trim=trim, text=text)
+        body_start = file.data.index(b"\n", node.start_byte) + 1
+        body_end = file.data.rfind(b"\n", body_start, parts[-1].start_byte) + 1  # the closing marker's line
+        segments: list[str] = []
+        values: list[str] = []
+        position = body_start
+        for part in interpolations:
+            segments.append(file.between(position, part.start_byte))
+            position = part.end_byte
+            expr = next(c for c in part.named_children if c.type == "expression")
+            piece = literals.template_text(self.eval(expr, file, env), file.source(expr))
+            if isinstance(piece, Unresolved):
+                return piece
+            values.append(piece)
+        segments.append(file.between(position, max(body_end, position)))
+        strips = [(inside[1].type == "strip_marker", inside[-2].type == "strip_marker")
+                  for inside in (part.named_children for part in interpolations)]
+        pieces = literals.heredoc_literals(segments, strips, trim=trim)
+        return "".join(piece for pair in zip(pieces, [*values, ""]) for piece in pair)
 
     def _object(self, node: Node, file: SourceFile, env: Env) -> Any:
         result: dict[str, Any] = {}

@@ -136,6 +136,11 @@ class HclSyntaxError(Exception):
 
 def parse_file(path: str, text: str) -> list[Block]:
     """The top-level blocks of one file, or ``HclSyntaxError`` at the line of the mistake."""
+    return [item for item in parse_body(path, text) if isinstance(item, Block)]
+
+
+def parse_body(path: str, text: str) -> list[Block | Argument]:
+    """The top-level blocks and arguments of one file (a .tfvars file holds only arguments)."""
     data = text.encode("utf-8")
     root = _parser().parse(data).root_node
     source = SourceFile.of(path, data)
@@ -143,14 +148,14 @@ def parse_file(path: str, text: str) -> list[Block]:
         root = _without_exponent_errors(data) or root
     if root.has_error:
         raise HclSyntaxError(first_error(root, source))
-    blocks: list[Block] = []
+    items: list[Block | Argument] = []
     try:
         for body in root.named_children:
             if body.type == "body":
-                blocks.extend(item for item in _body_items(body, source) if isinstance(item, Block))
+                items.extend(_body_items(body, source))
     except RecursionError as exc:
         raise HclSyntaxError(ParseError("blocks nested too deeply to read", Location(path, 1, 1))) from exc
-    return blocks
+    return items
 
 
 # tree-sitter-hcl wants a fraction before an exponent (``1.0e3``); HCL does not (``1e3``).

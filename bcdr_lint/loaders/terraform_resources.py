@@ -37,7 +37,7 @@ class ResourceBuilder:
         resources = builder(self, address, block) if builder else []
         if deployed is None:
             return resources
-        return [_deployed(resource, deployed) for resource in resources]
+        return [with_deployed(resource, deployed) for resource in resources]
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -55,6 +55,19 @@ class ResourceBuilder:
                 value = Unresolved(arg.text, value.reason, arg.location)
         draft.attrs[attr] = value
         draft.locations[attr] = block.arguments[argument].location
+
+    def _put_nested(self, draft: _Draft, attr: str, block: Block, block_type: str, argument: str,
+                    convert: Callable[[Any], Any] | None = None) -> None:
+        """``_put`` from the single nested ``block_type`` block, plain or ``dynamic``."""
+        value, arg = self.ev.nested_argument(block, block_type, argument)
+        if value is MISSING or value is None or (arg is None and not isinstance(value, Unresolved)):
+            return
+        if convert is not None and not isinstance(value, Unresolved):
+            value = convert(value)
+            if isinstance(value, Unresolved) and value.location is None and arg is not None:
+                value = Unresolved(arg.text, value.reason, arg.location)
+        draft.attrs[attr] = value
+        draft.locations[attr] = arg.location if arg is not None else value.location or block.location
 
     def _value(self, block: Block, argument: str) -> Any:
         value = self.ev.argument(block, argument)
@@ -136,7 +149,7 @@ class ResourceBuilder:
             draft.locations["subnet"] = block.arguments["vnet_subnet_id"].location
 
 
-def _deployed(resource: Resource, deployed: Unresolved) -> Resource:
+def with_deployed(resource: Resource, deployed: Unresolved) -> Resource:
     locations = dict(resource.attr_locations)
     if deployed.location is not None:
         locations["deployed"] = deployed.location
@@ -165,8 +178,7 @@ def _resource_group(b: ResourceBuilder, address: str, block: Block) -> list[Reso
 
 def _aks_cluster(b: ResourceBuilder, address: str, block: Block) -> list[Resource]:
     draft = _Draft()
-    for profile in block.children("network_profile")[:1]:
-        b._put(draft, "load_balancer_sku", profile, "load_balancer_sku", lower_or_none)
+    b._put_nested(draft, "load_balancer_sku", block, "network_profile", "load_balancer_sku", lower_or_none)
     b._put(draft, "sku_tier", block, "sku_tier", lower_or_none)
     cluster = b._top(Kind.AKS_CLUSTER, address, block, draft)
     resources = [cluster]

@@ -46,28 +46,42 @@ def load_modules(modules: dict[str, list[str]]) -> LoadResult:
     """Every folder (key: its path as discovery shows it -> its .tf files). A folder that fails
     is reported at its first file and does not stop the others."""
     result = LoadResult()
-    scopes: dict[str, ModuleScope] = {}
-    for folder, files in sorted(modules.items()):
-        scope = _isolated(_first(folder, files), result, _parse, folder, files, result.errors)
-        if scope is not None:
-            scopes[folder] = scope
     real_paths = {os.path.realpath(folder): folder for folder in modules}
+    # First pass: the module calls, which decide how each folder's variables are read. Only
+    # folders whose text mentions `module` are parsed for it, and their trees are not kept:
+    # holding every tree of a monorepo at once tripled the peak memory.
     calls: dict[str, list[ModuleCall]] = {}
-    for folder, scope in scopes.items():
-        found = _isolated(_first(folder, modules[folder]), result,
-                          terraform_modules.calls_of, scope, real_paths, result.errors)
-        calls[folder] = found or []
+    for folder, files in sorted(modules.items()):
+        if not any(_mentions_module(path) for path in files):
+            continue
+        scope = _isolated(_first(folder, files), result, _parse, folder, files, [])
+        if scope is not None:
+            found = _isolated(_first(folder, files), result,
+                              terraform_modules.calls_of, scope, real_paths, result.errors)
+            calls[folder] = found or []
     callers: dict[str, list[ModuleCall]] = {}
     for found in calls.values():
         for call in found:
             if call.target is not None:
                 callers.setdefault(call.target, []).append(call)
-    for folder, scope in scopes.items():
-        loaded = _isolated(_first(folder, modules[folder]), result,
-                           _evaluate, scope, calls[folder], callers.get(folder, []))
+    # Second pass: each folder parsed (its errors reported here, once) and evaluated in turn.
+    for folder, files in sorted(modules.items()):
+        scope = _isolated(_first(folder, files), result, _parse, folder, files, result.errors)
+        if scope is None:
+            continue
+        loaded = _isolated(_first(folder, files), result,
+                           _evaluate, scope, calls.get(folder, []), callers.get(folder, []))
         if loaded is not None:
             result.extend(loaded)
     return result
+
+
+def _mentions_module(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return b"module" in handle.read()
+    except OSError:
+        return False  # reported when the file is read for real
 
 
 def _first(folder: str, files: list[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from bcdr_lint.findings import Finding, Related
 from bcdr_lint.model import Location, Model, Resource, Unresolved

@@ -105,3 +105,14 @@ def unread_deployment_notes(model: Model, rule: "Rule") -> list[Finding]:
         value = Unresolved(str(source), deployment.get("reason") or "its resources are not read", deployment.loc("source"))
         notes.append(rule.unresolved(deployment, "source", value, "what it deploys"))
     return notes
+
+
+def all_cluster_regions(model: Model, rule: "Rule") -> tuple[dict[str, list[Resource]], list[Finding]]:
+    """For rules about *all* clusters: ``(clusters by region, [])`` when every cluster's region is
+    certain, else ``({}, notes)`` — the notes say what is unknown (a region, whether a cluster is
+    deployed, a module or linked template that may add clusters), and the rule holds back."""
+    by_region, unknown = split_by_region(clusters(model))
+    unread = unread_deployment_notes(model, rule) if by_region or unknown else []
+    if unknown or unread:
+        return {}, [place.note(rule) for place in unknown] + unread
+    return by_region, []

@@ -52,7 +52,7 @@ from bcdr_lint.data import region as region_info
 from bcdr_lint.findings import Finding
 from bcdr_lint.model import Model
 from bcdr_lint.rules.base import capped, related, rule
-from bcdr_lint.rules.common import clusters, split_by_region, unread_deployment_notes
+from bcdr_lint.rules.common import all_cluster_regions
 
 
 @rule(
@@ -64,12 +64,9 @@ from bcdr_lint.rules.common import clusters, split_by_region, unread_deployment_
     tags=("regions", "multi-region"),
 )
 def check(model: Model) -> Iterator[Finding]:
-    by_region, unknown = split_by_region(clusters(model))
-    unread = unread_deployment_notes(model, RULE) if by_region or unknown else []
-    if unknown or unread:
-        for place in unknown:
-            yield place.note(RULE)
-        yield from unread
+    by_region, notes = all_cluster_regions(model, RULE)
+    if notes:
+        yield from notes
         return
     if len(by_region) != 1:
         return

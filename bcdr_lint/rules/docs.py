@@ -23,25 +23,6 @@ def render_rule_doc(rule: Rule) -> str:
     return f"{header}\n{rule.doc.strip()}\n"
 
 
-def first_paragraph(rule: Rule, section: str = "What it checks") -> str:
-    """The first paragraph of a doc section, as plain text on one line."""
-    lines = rule.doc.splitlines()
-    try:
-        start = next(i for i, line in enumerate(lines) if line.strip() == f"## {section}") + 1
-    except StopIteration:
-        return rule.summary
-    paragraph: list[str] = []
-    for line in lines[start:]:
-        if not line.strip():
-            if paragraph:
-                break
-            continue
-        if line.startswith("#"):
-            break
-        paragraph.append(line.strip())
-    return " ".join(paragraph) or rule.summary
-
-
 def render_index(rules: Iterable[Rule]) -> str:
     rows = "\n".join(f"| [{r.id}]({r.id}.md) | `{r.name}` | {r.level} | {r.summary} |" for r in rules)
     return (

@@ -90,11 +90,6 @@ class StorageIndex:
         folder = folder_of(workload)
         return [claim for claim in self._claims.get((None, claim_name), ()) if folder_of(claim) == folder]
 
-    def classes_named(self, name: Any) -> list[Resource]:
-        if not isinstance(name, str) or not name:
-            return []
-        return list(self._classes.get(name, ()))
-
     def effective_class(self, storage_class: Any, where: Location) -> str | Unresolved | None:
         """The class a claim gets: its own, else the one StorageClass of the model annotated as
         the default. Unresolved when several classes (or a class whose annotation is a template

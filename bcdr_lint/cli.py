@@ -40,8 +40,14 @@ def main() -> None:
               help="Colour text output (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--verbose", "-v", is_flag=True,
               help="List on stderr every file read and what the model took from it.")
+@click.option("--param-file", "param_files", multiple=True, metavar="TEMPLATE=PARAMS",
+              help="Deploy TEMPLATE (ARM, Bicep, or a Terraform folder) with the parameter file PARAMS; "
+                   "repeat for several deployments of one template.")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="A Terraform variable file applied to every root module, as `terraform plan -var-file`.")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
-          ignore: tuple[str, ...], color: str, verbose: bool) -> None:
+          ignore: tuple[str, ...], color: str, verbose: bool, param_files: tuple[str, ...],
+          var_files: tuple[str, ...]) -> None:
     """Check PATHS (files or folders; default: the current folder).
 
     Exit status: 0 no warnings or errors (notes alone are fine), 1 warnings or errors found,
@@ -51,12 +57,16 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     from bcdr_lint.findings import LEVEL_RANK
     from bcdr_lint.reporters import Report, render
 
+    from bcdr_lint.options import RunOptions
+
     try:
-        result = engine.check(
-            list(paths) or ["."],
-            select=engine.split_selectors(select),
-            ignore=engine.split_selectors(ignore),
+        options = RunOptions(
+            select=tuple(engine.split_selectors(select)),
+            ignore=tuple(engine.split_selectors(ignore)),
+            param_files=tuple(_pairs(param_files)),
+            var_files=tuple(var_files),
         )
+        result = engine.check(list(paths) or ["."], options=options)
     except engine.UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - a bug of ours is exit 2 with a message, not a traceback
@@ -91,6 +101,19 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         click.echo(text, nl=False, color=use_color)  # click strips ANSI off a terminal unless told
     failing = any(LEVEL_RANK[f.level] >= LEVEL_RANK["warning"] for f in result.findings)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def _pairs(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        template, sep, params = value.partition("=")
+        if not sep or not template.strip() or not params.strip():
+            raise click.UsageError(f"--param-file expects TEMPLATE=PARAMS, got {value!r}")
+        for path in (template.strip(), params.strip()):
+            if not os.path.exists(path):
+                raise click.UsageError(f"--param-file: no such file or directory: {path}")
+        pairs.append((template.strip(), params.strip()))
+    return pairs
 
 
 def _explain_files(model) -> None:

@@ -8,9 +8,10 @@ import sys
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from bcdr_lint.findings import Finding
+from bcdr_lint.findings import Finding, Related
 from bcdr_lint.loaders.base import LoadResult
 from bcdr_lint.loaders.discover import Discovered, discover
+from bcdr_lint.options import RunOptions
 from bcdr_lint.model import Location, Model, ParseError, Resource
 from bcdr_lint.rules.base import UNRESOLVED_ID, Rule
 
@@ -65,7 +66,8 @@ def choose_rules(rules: list[Rule], select: Sequence[str], ignore: Sequence[str]
     ]
 
 
-def load(discovered: Discovered) -> Model:
+def load(discovered: Discovered, options: RunOptions | None = None) -> Model:
+    options = options or RunOptions()
     result = LoadResult()
     if discovered.yaml:
         from bcdr_lint.loaders import kubernetes
@@ -82,7 +84,17 @@ def load(discovered: Discovered) -> Model:
 
         # One call: a folder's variables depend on the module calls of the others.
         first_file = min(files[0] for files in discovered.terraform.values())
-        result.extend(_guarded(first_file, terraform.load_modules, discovered.terraform))
+        result.extend(_guarded(first_file, terraform.load_modules, discovered.terraform, options))
+    if discovered.bicep:
+        from bcdr_lint.loaders import bicep
+
+        # One call: modules and .bicepparam files refer to other files.
+        result.extend(_guarded(discovered.bicep[0], bicep.load_files, discovered.bicep, options))
+    if discovered.pipelines:
+        from bcdr_lint.loaders import pipelines
+
+        for path in discovered.pipelines:
+            result.extend(_guarded(path, pipelines.load_file, path, options))
     return Model(_unique_keys(result.resources), result.errors, discovered.all_files())
 
 
@@ -118,7 +130,41 @@ def run_rules(model: Model, rules: list[Rule]) -> list[Finding]:
         except Exception as exc:  # noqa: BLE001 - a rule bug is a finding, not a crash
             findings.append(_rule_crash(candidate, model, exc))
     kept = [f for f in findings if f.rule_id in enabled_ids]
-    return _distinct_identities(sorted(_merge_unresolved(kept), key=Finding.sort_key))
+    merged = _merge_deployments(_merge_unresolved(kept))
+    return _distinct_identities(sorted(merged, key=Finding.sort_key))
+
+
+def _merge_deployments(findings: list[Finding]) -> list[Finding]:
+    """One finding per template line and rule, however many parameter files deploy the template:
+    code scanning must not raise N alerts that are closed one at a time. Each deployment's
+    parameter file becomes a related location, with its own message when the messages differ."""
+    groups: dict[tuple, list[Finding]] = {}
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.deployment is None:
+            out.append(finding)
+            continue
+        groups.setdefault((finding.rule_id, finding.location, finding.identity), []).append(finding)
+    for group in groups.values():
+        first = group[0]
+        messages = {f.message for f in group}
+        same = len(messages) == 1
+        related = list(first.related)
+        seen = {r.location for r in related}
+        for f in sorted(group, key=lambda f: (f.deployment.path, f.deployment.start_line)):
+            label = f"deployed with {f.deployment.path}" + ("" if same else f": {f.message}")
+            related.append(Related(f.deployment, label))
+            for r in f.related:
+                if r.location not in seen:
+                    seen.add(r.location)
+                    related.append(r)
+        message = first.message
+        if not same:
+            message = f"{first.message} (in {len(group)} deployments of this template; see each parameter file)"
+        needed = tuple(sorted({n for f in group for n in f.needed_by}))
+        out.append(dataclasses.replace(first, message=message, related=tuple(related), needed_by=needed,
+                                       deployment=None))
+    return out
 
 
 def _distinct_identities(findings: list[Finding]) -> list[Finding]:
@@ -148,23 +194,26 @@ def _rule_crash(rule: Rule, model: Model, exc: Exception) -> Finding:
 
 def _merge_unresolved(findings: list[Finding]) -> list[Finding]:
     """One BCDR002 per unresolved value, naming every rule that needed it."""
-    merged: dict[str, Finding] = {}
+    merged: dict[tuple, Finding] = {}
     out: list[Finding] = []
     for finding in findings:
         if finding.rule_id != UNRESOLVED_ID:
             out.append(finding)
             continue
-        previous = merged.get(finding.identity)
+        key = (finding.identity, finding.deployment)
+        previous = merged.get(key)
         if previous is None:
-            merged[finding.identity] = finding
+            merged[key] = finding
         else:
             needed = tuple(sorted(set(previous.needed_by) | set(finding.needed_by)))
-            merged[finding.identity] = dataclasses.replace(previous, needed_by=needed)
+            merged[key] = dataclasses.replace(previous, needed_by=needed)
     return out + list(merged.values())
 
 
-def check(paths: Sequence[str], select: Sequence[str] = (), ignore: Sequence[str] = ()) -> RunResult:
-    rules = choose_rules(all_rules(), select, ignore)
+def check(paths: Sequence[str], select: Sequence[str] = (), ignore: Sequence[str] = (),
+          options: RunOptions | None = None) -> RunResult:
+    options = options or RunOptions(select=tuple(select), ignore=tuple(ignore))
+    rules = choose_rules(all_rules(), select or options.select, ignore or options.ignore)
     discovered = discover(list(paths))
     if discovered.missing:
         raise UsageError("no such file or directory: " + ", ".join(discovered.missing))
@@ -173,7 +222,7 @@ def check(paths: Sequence[str], select: Sequence[str] = (), ignore: Sequence[str
     collecting = gc.isenabled()
     gc.disable()
     try:
-        model = load(discovered)
+        model = load(discovered, options)
         findings = run_rules(model, rules)
     finally:
         if collecting:

@@ -33,6 +33,8 @@ class Finding:
     related: tuple[Related, ...] = ()
     identity: str = ""
     needed_by: tuple[str, ...] = field(default=())
+    # The parameter file of the deployment the finding is about (merged away by the engine).
+    deployment: Location | None = None
 
     @property
     def text(self) -> str:

@@ -253,3 +253,9 @@ BUILDERS: dict[str, Builder] = {
     azure_id.SUBNET: subnet,
     azure_id.VNET_PEERING: peering,
 }
+
+# Builders kept in their own modules (they import the helpers above).
+from bcdr_lint.loaders import arm_resources_data, arm_resources_traffic  # noqa: E402
+
+BUILDERS.update(arm_resources_traffic.BUILDERS)
+BUILDERS.update(arm_resources_data.BUILDERS)

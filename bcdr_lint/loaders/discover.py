@@ -16,6 +16,17 @@ SKIP_DIRS = frozenset({
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 JSON_SUFFIXES = frozenset({".json"})
 TERRAFORM_SUFFIXES = frozenset({".tf"})
+BICEP_SUFFIXES = frozenset({".bicep", ".bicepparam"})
+
+
+def is_pipeline(shown: str) -> bool:
+    """A CI/CD pipeline definition, by where it lives and how it is named: GitHub Actions
+    workflows (``.github/workflows/*.yml``) and Azure Pipelines (``azure-pipelines*.yml``)."""
+    parts = shown.lower().split("/")
+    name = parts[-1]
+    if len(parts) >= 3 and parts[-3] == ".github" and parts[-2] == "workflows":
+        return True
+    return name.startswith("azure-pipelines") or name.endswith((".azure-pipelines.yml", ".azure-pipelines.yaml"))
 
 
 @dataclass
@@ -24,14 +35,17 @@ class Discovered:
     json: list[str] = field(default_factory=list)
     # Terraform: folder -> its .tf files (a folder is one module).
     terraform: dict[str, list[str]] = field(default_factory=dict)
+    bicep: list[str] = field(default_factory=list)  # .bicep and .bicepparam
+    pipelines: list[str] = field(default_factory=list)  # YAML files that are CI/CD pipelines
     missing: list[str] = field(default_factory=list)
 
     @property
     def count(self) -> int:
-        return len(self.yaml) + len(self.json) + sum(len(v) for v in self.terraform.values())
+        return (len(self.yaml) + len(self.json) + len(self.bicep) + len(self.pipelines)
+                + sum(len(v) for v in self.terraform.values()))
 
     def all_files(self) -> list[str]:
-        files = [*self.yaml, *self.json]
+        files = [*self.yaml, *self.json, *self.bicep, *self.pipelines]
         for tf_files in self.terraform.values():
             files.extend(tf_files)
         return sorted(files)
@@ -83,6 +97,8 @@ def discover(paths: list[str]) -> Discovered:
         files.sort()
     found.yaml.sort()
     found.json.sort()
+    found.bicep.sort()
+    found.pipelines.sort()
     return found
 
 
@@ -103,7 +119,9 @@ def _add(found: Discovered, seen: set[str], path: Path, shown: str) -> None:
         return
     seen.add(shown)
     if suffix in YAML_SUFFIXES:
-        found.yaml.append(shown)
+        (found.pipelines if is_pipeline(shown) else found.yaml).append(shown)
+    elif suffix in BICEP_SUFFIXES:
+        found.bicep.append(shown)
     elif suffix in JSON_SUFFIXES:
         found.json.append(shown)
     else:
@@ -141,7 +159,7 @@ def _walk(root: Path):
                 yield file_path
 
 
-_SUFFIXES = YAML_SUFFIXES | JSON_SUFFIXES | TERRAFORM_SUFFIXES
+_SUFFIXES = YAML_SUFFIXES | JSON_SUFFIXES | TERRAFORM_SUFFIXES | BICEP_SUFFIXES
 
 
 def _ignored(path: Path | str, specs: dict[str, object], *, is_dir: bool) -> bool:

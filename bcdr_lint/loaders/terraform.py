@@ -30,6 +30,7 @@ from bcdr_lint.loaders.terraform_hcl import Block, HclSyntaxError, parse_file
 from bcdr_lint.loaders.terraform_modules import ModuleCall
 from bcdr_lint.loaders.terraform_resources import ResourceBuilder
 from bcdr_lint.model import Location, ParseError
+from bcdr_lint.options import RunOptions
 
 # Top-level blocks that declare nothing the model holds yet.
 _IGNORED_BLOCKS = frozenset({"provider", "terraform", "moved", "import", "removed", "check"})
@@ -42,7 +43,7 @@ def load_module(folder: str, files: list[str]) -> LoadResult:
     return load_modules({folder: files})
 
 
-def load_modules(modules: dict[str, list[str]]) -> LoadResult:
+def load_modules(modules: dict[str, list[str]], options: RunOptions | None = None) -> LoadResult:
     """Every folder (key: its path as discovery shows it -> its .tf files). A folder that fails
     is reported at its first file and does not stop the others."""
     result = LoadResult()

@@ -314,3 +314,9 @@ _BUILDERS: dict[str, Callable[[ResourceBuilder, str, Block], list[Resource]]] = 
     "azurerm_subnet": _subnet,
     "azurerm_virtual_network_peering": _peering,
 }
+
+# Builders kept in their own modules (they import the helpers above).
+from bcdr_lint.loaders import terraform_resources_data, terraform_resources_traffic  # noqa: E402
+
+_BUILDERS.update(terraform_resources_traffic.BUILDERS)
+_BUILDERS.update(terraform_resources_data.BUILDERS)

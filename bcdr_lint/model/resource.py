@@ -38,6 +38,40 @@ velero-schedule/velero-backup ``included_namespaces`` (list or None = all),
                               ``match_labels`` (dict or None), ``match_expressions``,
                               ``or_label_selectors`` (bool: present), ``snapshot_volumes``,
                               ``default_volumes_to_fs_backup`` (bool or None), ``paused`` (schedule)
+pod-disruption-budget         ``namespace``, ``min_available``, ``max_unavailable`` (int, "50%" or
+                              Unresolved), ``match_labels`` (dict or None), ``match_expressions``
+traffic-manager-profile       ``routing_method`` (lower case: "priority", "weighted", "performance",
+                              "geographic", "multivalue", "subnet"), ``enabled`` (bool, profile
+                              status), ``monitor`` (dict ``protocol`` (lower), ``port``, ``path``;
+                              absent when no monitor configuration is written)
+traffic-manager-endpoint      ``endpoint_type`` ("azure", "external", "nested"), ``enabled`` (bool),
+                              ``endpoint_location`` (normalized region, as written), ``geo_mappings``
+                              (list of str, as written), ``target`` (host name, as written);
+                              refs ``profile``, ``target_resource`` (Azure target or nested profile)
+front-door-profile            ``sku`` (lower: "standard_azurefrontdoor", "premium_azurefrontdoor",
+                              "classic" for Microsoft.Network/frontDoors)
+front-door-origin-group       ``health_probe`` (dict ``protocol``, ``path``, ``interval``; absent when
+                              none is written); refs ``profile``
+front-door-origin             ``enabled`` (bool), ``host_name`` (str);
+                              refs ``origin_group``, ``target_resource`` (``azureOrigin`` / private link)
+public-ip                     ``fqdn`` (lower, when a domain name label is set), ``domain_name_label``,
+                              ``sku`` (lower)
+storage-account               ``sku`` (lower, ``standard_grs``), ``replication`` ("lrs", "zrs", "grs",
+                              "ragrs", "gzrs", "ragzrs"), ``tier`` ("standard"/"premium"),
+                              ``account_kind`` (lower)
+database-server               ``engine`` ("postgresql"/"mysql"), ``geo_redundant_backup`` (bool),
+                              ``create_mode`` (lower, "replica" for a read replica);
+                              refs ``source_server`` (the primary of a replica)
+sql-server                    (region only)
+sql-database                  ``sku`` (lower); refs ``server``
+sql-failover-group            ``databases`` (list of Ref/Unresolved); refs ``server``,
+                              ``partner_server`` (the first partner; ``partner_servers`` in attrs:
+                              list of Ref/Unresolved)
+cosmos-account                ``locations`` (list of dicts ``region``, ``failover_priority``),
+                              ``automatic_failover`` (bool), ``multiple_write_locations`` (bool)
+pipeline                      one CI/CD pipeline file (GitHub Actions workflow, Azure Pipelines):
+                              ``system`` ("github-actions"/"azure-pipelines"), ``deploy_steps``
+                              (list of ``DeployStep`` from ``bcdr_lint.model.pipeline``)
 ============================  ==================================================================
 
 unread-deployment             a Terraform ``module`` call or an ARM linked deployment
@@ -49,6 +83,12 @@ Every kind: ``deployed`` — absent when the resource is certainly deployed; an 
 (the ``count``/``for_each``/``condition``/``copy`` expression) when whether it is deployed, or
 how many instances there are, cannot be known statically. A resource that is statically not
 deployed (``count = 0``, ``condition: false``, a copy count of 0) is not in the model at all.
+
+One template deployed with several parameter files (``*.parameters.<env>.json``, ``.bicepparam``,
+tfvars given with ``--param-file``) is several deployments: each resource exists once per
+deployment, with ``deployment`` set to the parameter file's location and ``@<parameter file path>``
+in its key (exactly once; ``base_key`` removes it). Findings at the same template line are merged
+across deployments by the engine, with each parameter file as a related location.
 
 Kubernetes resources have no region. ``attr_locations`` maps attribute names (and ``region``,
 ``name``) to the exact source position of the property, where the source has one.
@@ -80,6 +120,20 @@ class Kind(str, Enum):
     VELERO_SCHEDULE = "velero-schedule"
     VELERO_BACKUP = "velero-backup"
     UNREAD_DEPLOYMENT = "unread-deployment"
+    PDB = "pod-disruption-budget"
+    TRAFFIC_MANAGER = "traffic-manager-profile"
+    TRAFFIC_MANAGER_ENDPOINT = "traffic-manager-endpoint"
+    FRONT_DOOR = "front-door-profile"
+    FRONT_DOOR_ORIGIN_GROUP = "front-door-origin-group"
+    FRONT_DOOR_ORIGIN = "front-door-origin"
+    PUBLIC_IP = "public-ip"
+    STORAGE_ACCOUNT = "storage-account"
+    DATABASE_SERVER = "database-server"
+    SQL_SERVER = "sql-server"
+    SQL_DATABASE = "sql-database"
+    SQL_FAILOVER_GROUP = "sql-failover-group"
+    COSMOS_ACCOUNT = "cosmos-account"
+    PIPELINE = "pipeline"
 
     def __str__(self) -> str:
         return self.value
@@ -102,6 +156,20 @@ KIND_LABELS: Mapping[Kind, str] = {
     Kind.VELERO_SCHEDULE: "Velero Schedule",
     Kind.VELERO_BACKUP: "Velero Backup",
     Kind.UNREAD_DEPLOYMENT: "deployment",
+    Kind.PDB: "PodDisruptionBudget",
+    Kind.TRAFFIC_MANAGER: "Traffic Manager profile",
+    Kind.TRAFFIC_MANAGER_ENDPOINT: "Traffic Manager endpoint",
+    Kind.FRONT_DOOR: "Front Door",
+    Kind.FRONT_DOOR_ORIGIN_GROUP: "Front Door origin group",
+    Kind.FRONT_DOOR_ORIGIN: "Front Door origin",
+    Kind.PUBLIC_IP: "public IP address",
+    Kind.STORAGE_ACCOUNT: "storage account",
+    Kind.DATABASE_SERVER: "database server",
+    Kind.SQL_SERVER: "SQL server",
+    Kind.SQL_DATABASE: "SQL database",
+    Kind.SQL_FAILOVER_GROUP: "SQL failover group",
+    Kind.COSMOS_ACCOUNT: "Cosmos DB account",
+    Kind.PIPELINE: "pipeline",
 }
 
 
@@ -129,6 +197,15 @@ class Resource:
     azure_type: str | None = None
     azure_names: tuple[str, ...] = ()
     resource_group: str | Unresolved | None = None
+    # The parameter file this instance was deployed with, when its template has several.
+    deployment: Location | None = None
+
+    @property
+    def base_key(self) -> str:
+        """The key without the deployment marker: the same for every deployment of one template line."""
+        if self.deployment is None:
+            return self.key
+        return self.key.replace(f"@{self.deployment.path}", "", 1)
 
     def get(self, attr: str, default: Any = None) -> Any:
         return self.attrs.get(attr, default)

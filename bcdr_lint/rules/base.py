@@ -55,7 +55,8 @@ class Rule:
             message=message,
             location=location or resource.loc(attr),
             related=related,
-            identity=f"{resource.key}|{stable_attr(resource, attr)}",
+            identity=f"{resource.base_key}|{stable_attr(resource, attr)}",
+            deployment=resource.deployment,
         )
 
     def unresolved(self, resource: Resource, attr: str, value: Unresolved, what: str | None = None) -> Finding:
@@ -66,8 +67,9 @@ class Rule:
             level="note",
             message=f"{resource.label}: {what or attr.replace('_', ' ')} is unresolved: `{value.expression}`{detail}",
             location=value.location or resource.loc(attr),
-            identity=f"{resource.key}|{attr}|{value.expression}",
+            identity=f"{resource.base_key}|{attr}|{value.expression}",
             needed_by=(self.id,),
+            deployment=resource.deployment,
         )
 
 

@@ -1,0 +1,5 @@
+"""ARM builders for more resource types (being written)."""
+
+from __future__ import annotations
+
+BUILDERS: dict = {}

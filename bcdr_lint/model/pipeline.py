@@ -1,0 +1,27 @@
+"""What a CI/CD pipeline deploys to (attribute ``deploy_steps`` of a ``pipeline`` resource)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bcdr_lint.model.location import Location
+from bcdr_lint.model.values import Unresolved
+
+
+@dataclass(frozen=True)
+class DeployStep:
+    """One step that deploys to a cluster (or, for a template deployment, to what a template holds).
+
+    ``cluster`` is the target cluster's name, ``resource_group`` its group where the step names it;
+    either is an ``Unresolved`` when the pipeline computes it at run time. ``how`` names the
+    mechanism as written (``azure/aks-set-context``, ``az aks get-credentials``, ``HelmDeploy@0``).
+    A step deploying a template (``az deployment group create -f x``) has ``template`` set to the
+    template's path instead of a cluster. One step under a matrix yields one ``DeployStep`` per
+    matrix entry, each located at the step.
+    """
+
+    location: Location
+    how: str
+    cluster: str | Unresolved | None = None
+    resource_group: str | Unresolved | None = None
+    template: str | None = None

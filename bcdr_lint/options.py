@@ -1,0 +1,23 @@
+"""Everything about one run that is not a path: from the command line and the configuration file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """``param_files``: (template path, parameter file path) pairs given with ``--param-file`` or
+    the configuration's ``parameter-files``; a template named in several pairs is that many
+    deployments. ``var_files``: ``--var-file`` tfvars, applied to every Terraform root module
+    (after ``terraform.tfvars`` and ``*.auto.tfvars``, as ``terraform plan -var-file`` does).
+    Paths are as the user wrote them, relative to the current folder."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    param_files: tuple[tuple[str, str], ...] = ()
+    var_files: tuple[str, ...] = ()
+    # Configuration only (issue: adoption); read by the rules that use them.
+    extra_database_images: tuple[str, ...] = ()
+    replicated_storage_classes: tuple[str, ...] = ()
+    settings: dict = field(default_factory=dict)

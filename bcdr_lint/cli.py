@@ -28,8 +28,10 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
-              help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "markdown", "github"]), default="text",
+              show_default=True,
+              help="Report format: text, json, sarif (code scanning), markdown (pull-request comment or "
+                   "$GITHUB_STEP_SUMMARY, with the topology), github (workflow annotations).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to FILE instead of standard output.")
 @click.option("--select", multiple=True, metavar="RULES",
@@ -66,7 +68,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
             param_files=tuple(_pairs(param_files)),
             var_files=tuple(var_files),
         )
-        result = engine.check(list(paths) or ["."], options=options)
+        result = engine.check(list(paths) or ["."], options=options, show_progress=True)
     except engine.UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - a bug of ours is exit 2 with a message, not a traceback
@@ -83,6 +85,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         files=result.model.files,
         resource_count=len(result.model),
         tool_version=__version__,
+        topology=_topology(result) if fmt == "markdown" else None,
     )
     use_color = _use_color(color, output)
     text = render(report, fmt, color=use_color)
@@ -101,6 +104,12 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         click.echo(text, nl=False, color=use_color)  # click strips ANSI off a terminal unless told
     failing = any(LEVEL_RANK[f.level] >= LEVEL_RANK["warning"] for f in result.findings)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def _topology(result):
+    from bcdr_lint import topology
+
+    return topology.build(result.model, result.findings)
 
 
 def _pairs(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -138,6 +147,39 @@ def _use_color(choice: str, output: str | None) -> bool:
     if output or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
+
+
+@main.command(name="topology")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "mermaid", "json"]), default="text", show_default=True,
+              help="text for a terminal, mermaid for a diagram GitHub renders, json for tools.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to FILE instead of standard output.")
+def show_topology(paths: tuple[str, ...], fmt: str, output: str | None) -> None:
+    """Print what bcdr-lint understood of PATHS: regions with their clusters and pairs, traffic
+    routers and their endpoints, registries and replicas, peerings, pipelines and their
+    clusters, and the gaps the correlation rules found. Exit 0 unless the tool fails (2)."""
+    from bcdr_lint import engine, topology
+
+    try:
+        result = engine.check(list(paths) or ["."])
+    except engine.UsageError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001
+        if os.environ.get("BCDR_LINT_DEBUG"):
+            raise
+        click.echo(f"bcdr-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_TOOL)
+    rendered = topology.render(topology.build(result.model, result.findings), fmt)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(rendered)
+        except OSError as exc:
+            click.echo(f"bcdr-lint: cannot write {output}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_TOOL)
+    else:
+        click.echo(rendered, nl=False)
 
 
 @main.command(name="rules")

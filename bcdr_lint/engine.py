@@ -12,6 +12,7 @@ from bcdr_lint.findings import Finding, Related
 from bcdr_lint.loaders.base import LoadResult
 from bcdr_lint.loaders.discover import Discovered, discover
 from bcdr_lint.options import RunOptions
+from bcdr_lint.progress import NoProgress, Progress
 from bcdr_lint.model import Location, Model, ParseError, Resource
 from bcdr_lint.rules.base import UNRESOLVED_ID, Rule
 
@@ -66,35 +67,41 @@ def choose_rules(rules: list[Rule], select: Sequence[str], ignore: Sequence[str]
     ]
 
 
-def load(discovered: Discovered, options: RunOptions | None = None) -> Model:
+def load(discovered: Discovered, options: RunOptions | None = None, progress=None) -> Model:
     options = options or RunOptions()
+    progress = progress or NoProgress()
     result = LoadResult()
     if discovered.yaml:
         from bcdr_lint.loaders import kubernetes
 
         for path in discovered.yaml:
             result.extend(_guarded(path, kubernetes.load_file, path))
+            progress.advance(1, path)
     if discovered.json:
         from bcdr_lint.loaders import arm
 
         for path in discovered.json:
             result.extend(_guarded(path, arm.load_file, path))
+            progress.advance(1, path)
     if discovered.terraform:
         from bcdr_lint.loaders import terraform
 
         # One call: a folder's variables depend on the module calls of the others.
         first_file = min(files[0] for files in discovered.terraform.values())
         result.extend(_guarded(first_file, terraform.load_modules, discovered.terraform, options))
+        progress.advance(sum(len(files) for files in discovered.terraform.values()))
     if discovered.bicep:
         from bcdr_lint.loaders import bicep
 
         # One call: modules and .bicepparam files refer to other files.
         result.extend(_guarded(discovered.bicep[0], bicep.load_files, discovered.bicep, options))
+        progress.advance(len(discovered.bicep))
     if discovered.pipelines:
         from bcdr_lint.loaders import pipelines
 
         for path in discovered.pipelines:
             result.extend(_guarded(path, pipelines.load_file, path, options))
+            progress.advance(1, path)
     return Model(_unique_keys(result.resources), result.errors, discovered.all_files())
 
 
@@ -211,7 +218,7 @@ def _merge_unresolved(findings: list[Finding]) -> list[Finding]:
 
 
 def check(paths: Sequence[str], select: Sequence[str] = (), ignore: Sequence[str] = (),
-          options: RunOptions | None = None) -> RunResult:
+          options: RunOptions | None = None, show_progress: bool = False) -> RunResult:
     options = options or RunOptions(select=tuple(select), ignore=tuple(ignore))
     rules = choose_rules(all_rules(), select or options.select, ignore or options.ignore)
     discovered = discover(list(paths))
@@ -222,7 +229,11 @@ def check(paths: Sequence[str], select: Sequence[str] = (), ignore: Sequence[str
     collecting = gc.isenabled()
     gc.disable()
     try:
-        model = load(discovered, options)
+        progress = Progress(discovered.count) if show_progress else NoProgress()
+        try:
+            model = load(discovered, options, progress)
+        finally:
+            progress.close()
         findings = run_rules(model, rules)
     finally:
         if collecting:

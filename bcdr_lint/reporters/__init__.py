@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from bcdr_lint.findings import Finding
 
 if TYPE_CHECKING:
     from bcdr_lint.rules.base import Rule
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "markdown", "github")
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Report:
     files: Sequence[str]
     resource_count: int
     tool_version: str
+    topology: Any = None  # a bcdr_lint.topology.Topology, for the formats that draw it
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
@@ -35,6 +36,14 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
         from bcdr_lint.reporters import sarif
 
         return sarif.render(report)
+    if fmt == "markdown":
+        from bcdr_lint.reporters import markdown
+
+        return markdown.render(report)
+    if fmt == "github":
+        from bcdr_lint.reporters import github
+
+        return github.render(report)
     raise ValueError(f"unknown format {fmt!r}")
 
 

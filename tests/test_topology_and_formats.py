@@ -1,0 +1,125 @@
+"""`bcdr-lint topology`, `--format markdown`, `--format github` and the progress line, through the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from click.testing import CliRunner
+
+from bcdr_lint.cli import main
+from bcdr_lint.progress import Progress
+
+EXAMPLE = "examples/multi-region"
+
+
+def _invoke(*args: str, env: dict | None = None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def test_topology_text_shows_regions_pairs_registries_peerings_and_gaps(at_root):
+    result = _invoke("topology", EXAMPLE)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "eastus2 [pair centralus (no clusters)]" in out
+    assert "cluster aks-contoso-shop-westus2  examples/multi-region/infra/arm/secondary-stamp.json:24" in out
+    assert "contososhopacr (premium) in eastus2, replicas: centralus; no replica in westus2" in out
+    assert "peer-primary-to-secondary: vnet-contoso-shop-eastus2 (eastus2) -> vnet-contoso-shop-westus2 (westus2)" in out
+    assert "BCDR402 examples/multi-region/infra/terraform/main.tf:13:" in out
+
+
+def test_topology_json_is_versioned_and_lists_what_text_shows(at_root):
+    result = _invoke("topology", EXAMPLE, "--format", "json")
+    data = json.loads(result.output)
+    assert data["schema_version"] == 1
+    assert sorted(r["name"] for r in data["regions"]) == ["eastus2", "westus2"]
+    registry = data["registries"][0]
+    assert (registry["name"], registry["replicas"], registry["missing"]) == ("contososhopacr", ["centralus"], ["westus2"])
+    assert any(g.startswith("BCDR301 ") for g in data["gaps"])
+
+
+def test_topology_mermaid_draws_regions_and_the_missing_replica(at_root):
+    result = _invoke("topology", EXAMPLE, "--format", "mermaid")
+    lines = result.output.splitlines()
+    assert lines[0] == "flowchart LR"
+    assert '  subgraph region1["westus2"]' in lines
+    assert "  acr0 -. no replica .-> region1" in lines
+    assert "  acr0 --- region0" in lines
+
+
+def test_topology_of_a_missing_path_is_a_usage_error(at_root):
+    result = _invoke("topology", "no/such/path")
+    assert result.exit_code == 2
+    assert "no such file or directory: no/such/path" in result.output
+
+
+def test_markdown_counts_by_rule_links_lines_and_embeds_the_topology(at_root):
+    env = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "org/repo", "GITHUB_SHA": "0123abc"}
+    result = _invoke("check", EXAMPLE, "--format", "markdown", env=env)
+    assert result.exit_code == 1
+    out = result.output
+    assert out.startswith("## bcdr-lint\n")
+    assert "| BCDR402 `registry-missing-replica` | 🟠 warning | 1 |" in out
+    assert ("[examples/multi-region/infra/terraform/main.tf:13]"
+            "(https://github.com/org/repo/blob/0123abc/examples/multi-region/infra/terraform/main.tf#L13)") in out
+    assert "```mermaid\nflowchart LR\n" in out
+
+
+def test_markdown_links_are_relative_outside_github_actions(at_root):
+    env = {"GITHUB_SERVER_URL": "", "GITHUB_REPOSITORY": "", "GITHUB_SHA": ""}
+    out = _invoke("check", EXAMPLE, "--format", "markdown", env=env).output
+    assert "(examples/multi-region/infra/terraform/main.tf#L13)" in out
+
+
+def test_markdown_escapes_table_cells():
+    from bcdr_lint.reporters.markdown import _cell
+
+    assert _cell("a|b\nc <script>") == "a\\|b c &lt;script>"
+
+
+def test_github_annotations_one_per_finding_with_escaping(at_root):
+    result = _invoke("check", EXAMPLE, "--format", "github")
+    lines = result.output.splitlines()
+    findings = json.loads(_invoke("check", EXAMPLE, "--format", "json").output)["findings"]
+    assert len(lines) == len(findings) > 0
+    first = lines[0]
+    assert first.startswith("::warning file=examples/multi-region/infra/arm/secondary-stamp.json,line=28,col=7,")
+    assert ",title=BCDR102::" in first
+    assert "%0ARelated: " in first  # related locations on a new line, escaped
+    assert any(line.startswith("::error ") and "title=BCDR301" in line for line in lines)
+
+
+def test_github_escapes_property_and_message_text():
+    from bcdr_lint.reporters.github import _data, _property
+
+    assert _property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    assert _data("50%\r\n::error::x") == "50%25%0D%0A::error::x"
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_waits_a_moment_then_draws_and_erases():
+    stream, clock = io.StringIO(), _Clock()
+    progress = Progress(10, stream, clock=clock, force=True)
+    progress.advance(1, "a.yaml")
+    assert stream.getvalue() == ""  # a quick run shows nothing
+    clock.now = 1.0
+    progress.advance(4, "b.yaml")
+    assert "[###############---------------] 5/10 files  b.yaml" in stream.getvalue()
+    progress.close()
+    assert stream.getvalue().endswith("\r")
+
+
+def test_progress_is_silent_when_stderr_is_not_a_terminal():
+    stream, clock = io.StringIO(), _Clock()
+    progress = Progress(10, stream, clock=clock)
+    clock.now = 5.0
+    progress.advance(5)
+    progress.close()
+    assert stream.getvalue() == ""

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from bcdr_lint.rules import RULES
-from bcdr_lint.rules.docs import pages
+from bcdr_lint.rules.docs import pages, with_readme_table
 from tests.helpers import ROOT
 
 SECTIONS = ("## What it checks", "## Why it matters", "## Example", "## Use instead", "## References")
@@ -46,3 +46,11 @@ def test_generated_pages_are_current():
     assert sorted(on_disk) == sorted(wanted), "rules/ has missing or extra pages"
     stale = [name for name, text in wanted.items() if on_disk[name] != text]
     assert not stale, f"stale pages in rules/: {stale}; run python -m bcdr_lint.rules.docs rules"
+
+
+def test_readme_rule_table_is_current():
+    """Regenerate with: python -m bcdr_lint.rules.docs rules"""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme == with_readme_table(readme, RULES), "README rule table is stale; run python -m bcdr_lint.rules.docs rules"
+    for rule in RULES:
+        assert f"| [{rule.id}](rules/{rule.id}.md) | `{rule.name}` |" in readme

@@ -35,6 +35,8 @@ class Finding:
     needed_by: tuple[str, ...] = field(default=())
     # The parameter file of the deployment the finding is about (merged away by the engine).
     deployment: Location | None = None
+    # What the finding is about, as messages name it (``AKS cluster 'aks-east'``); empty for a file.
+    subject: str = ""
 
     @property
     def text(self) -> str:

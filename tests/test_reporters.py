@@ -142,6 +142,7 @@ def test_json_document_structure():
         "rule_name": "parse-error",
         "level": "error",
         "message": "mapping values are not allowed here",
+        "subject": "",
         "location": {"path": "k8s/web.yaml", "start_line": 5, "start_column": 11, "end_line": 5, "end_column": 12},
         "related": [],
         "fingerprint": ERROR.fingerprint,

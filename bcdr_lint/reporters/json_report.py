@@ -28,6 +28,7 @@ def render(report: Report) -> str:
                 "rule_name": names.get(f.rule_id, ""),
                 "level": f.level,
                 "message": f.text,
+                "subject": f.subject,
                 "location": location_dict(f.location),
                 "related": [{"message": r.message, "location": location_dict(r.location)} for r in f.related],
                 "fingerprint": f.fingerprint,

@@ -57,6 +57,7 @@ class Rule:
             related=related,
             identity=f"{resource.base_key}|{stable_attr(resource, attr)}",
             deployment=resource.deployment,
+            subject=resource.label,
         )
 
     def unresolved(self, resource: Resource, attr: str, value: Unresolved, what: str | None = None) -> Finding:
@@ -70,6 +71,7 @@ class Rule:
             identity=f"{resource.base_key}|{attr}|{value.expression}",
             needed_by=(self.id,),
             deployment=resource.deployment,
+            subject=resource.label,
         )
 
 

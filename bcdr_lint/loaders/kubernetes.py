@@ -1,5 +1,5 @@
-"""Kubernetes manifests (``.yaml``/``.yml``) -> workloads, claims, volumes, storage classes and
-Velero backups.
+"""Kubernetes manifests (``.yaml``/``.yml``) -> workloads, claims, volumes, storage classes,
+Velero backups, PodDisruptionBudgets and HorizontalPodAutoscalers.
 
 Each document is read as a node tree with positions (see ``yaml_nodes``); only documents that
 declare ``apiVersion`` and a modelled ``kind`` are built. YAML that is not Kubernetes (compose
@@ -14,6 +14,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from bcdr_lint.loaders.base import LineIndex, LoadResult, UnreadableFile, read_text
+from bcdr_lint.loaders.kubernetes_availability import disruption_budget, pod_autoscaler, string_map
 from bcdr_lint.loaders.yaml_nodes import Constructor, ManifestObject, Path, find, mark_location, scalar_text
 from bcdr_lint.model import Kind, Location, ParseError, Resource, Unresolved, lower_or_none
 
@@ -33,6 +34,7 @@ _WORKLOADS: dict[str, tuple[frozenset[str], Path]] = {
 }
 _MODELLED_KINDS = frozenset({
     *_WORKLOADS, "PersistentVolumeClaim", "PersistentVolume", "StorageClass", "Schedule", "Backup", "List",
+    "PodDisruptionBudget", "HorizontalPodAutoscaler",
 })
 _LEGACY_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 _DEFAULT_CLASS_ANNOTATIONS = (
@@ -127,6 +129,10 @@ def _resources(obj: ManifestObject) -> Iterator[Resource]:
         yield _storage_class(obj)
     elif group == "velero.io" and kind in ("Schedule", "Backup"):
         yield _velero(obj)
+    elif group == "policy" and kind == "PodDisruptionBudget":
+        yield _resource(obj, Kind.PDB, *disruption_budget(obj))
+    elif group == "autoscaling" and kind == "HorizontalPodAutoscaler":
+        yield _resource(obj, Kind.HPA, *pod_autoscaler(obj))
 
 
 def _resource(obj: ManifestObject, kind: Kind, attrs: dict, locations: dict[str, Location | None]) -> Resource:
@@ -210,6 +216,8 @@ def _workload(obj: ManifestObject, template: Path) -> Resource:
         "claim_templates": templates,
         "annotations": annotations,
         "labels": labels,
+        # What label selectors (PodDisruptionBudgets, Services) match: the pods' own labels only.
+        "pod_labels": string_map(obj, *template, "metadata", "labels"),
     }
     replicas = obj.get("spec", "replicas") if template else None
     if replicas is not None:

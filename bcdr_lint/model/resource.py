@@ -25,7 +25,8 @@ workload                      ``workload_kind`` (Deployment, ...), ``namespace``
                               ``type`` — the volume source key such as ``persistentVolumeClaim``,
                               ``hostPath``, ``local``, ``emptyDir`` — and ``claim_name``),
                               ``claim_templates`` (list of dicts with ``name``,
-                              ``storage_class``), ``annotations``, ``labels``
+                              ``storage_class``), ``annotations``, ``labels``,
+                              ``pod_labels`` (dict: the pod template's own labels, values str/Unresolved)
 persistent-volume-claim       ``namespace``, ``storage_class``, ``volume_name``, ``annotations``
 persistent-volume             ``storage_class``, ``source`` (``local``/``hostPath``/``csi``/...),
                               ``driver``, ``claim_ref`` (``namespace/name``)
@@ -40,6 +41,10 @@ velero-schedule/velero-backup ``included_namespaces`` (list or None = all),
                               ``default_volumes_to_fs_backup`` (bool or None), ``paused`` (schedule)
 pod-disruption-budget         ``namespace``, ``min_available``, ``max_unavailable`` (int, "50%" or
                               Unresolved), ``match_labels`` (dict or None), ``match_expressions``
+                              (list of dicts ``key``, ``operator``, ``values``); ``match_labels`` None:
+                              no selector, no pods; ``{}`` and ``[]``: every pod of the namespace
+horizontal-pod-autoscaler     ``namespace``, ``target_kind``, ``target_name`` (scaleTargetRef),
+                              ``min_replicas``, ``max_replicas`` (int or Unresolved; absent min means 1)
 traffic-manager-profile       ``routing_method`` (lower case: "priority", "weighted", "performance",
                               "geographic", "multivalue", "subnet"), ``enabled`` (bool, profile
                               status), ``monitor`` (dict ``protocol`` (lower), ``port``, ``path``;
@@ -47,13 +52,15 @@ traffic-manager-profile       ``routing_method`` (lower case: "priority", "weigh
 traffic-manager-endpoint      ``endpoint_type`` ("azure", "external", "nested"), ``enabled`` (bool),
                               ``endpoint_location`` (normalized region, as written), ``geo_mappings``
                               (list of str, as written), ``target`` (host name, as written);
-                              refs ``profile``, ``target_resource`` (Azure target or nested profile)
+                              refs ``profile``, ``target_resource`` (Azure target or nested profile),
+                              ``host_resource`` (the resource whose deployed address ``target`` reads)
 front-door-profile            ``sku`` (lower: "standard_azurefrontdoor", "premium_azurefrontdoor",
                               "classic" for Microsoft.Network/frontDoors)
-front-door-origin-group       ``health_probe`` (dict ``protocol``, ``path``, ``interval``; absent when
-                              none is written); refs ``profile``
+front-door-origin-group       ``health_probe`` (dict ``protocol``, ``path``, ``interval``, ``enabled``
+                              (False: switched off); absent when none is written); refs ``profile``
 front-door-origin             ``enabled`` (bool), ``host_name`` (str);
-                              refs ``origin_group``, ``target_resource`` (``azureOrigin`` / private link)
+                              refs ``origin_group``, ``target_resource`` (``azureOrigin`` / private link),
+                              ``host_resource`` (the resource whose deployed address ``host_name`` reads)
 public-ip                     ``fqdn`` (lower, when a domain name label is set), ``domain_name_label``,
                               ``sku`` (lower)
 storage-account               ``sku`` (lower, ``standard_grs``), ``replication`` ("lrs", "zrs", "grs",
@@ -63,7 +70,8 @@ database-server               ``engine`` ("postgresql"/"mysql"), ``geo_redundant
                               ``create_mode`` (lower, "replica" for a read replica);
                               refs ``source_server`` (the primary of a replica)
 sql-server                    (region only)
-sql-database                  ``sku`` (lower); refs ``server``
+sql-database                  ``sku`` (lower), ``create_mode`` (lower, "secondary" for a geo-secondary);
+                              refs ``server``, ``source_database`` (the primary of a geo-secondary)
 sql-failover-group            ``databases`` (list of Ref/Unresolved); refs ``server``,
                               ``partner_server`` (the first partner; ``partner_servers`` in attrs:
                               list of Ref/Unresolved)
@@ -121,6 +129,7 @@ class Kind(str, Enum):
     VELERO_BACKUP = "velero-backup"
     UNREAD_DEPLOYMENT = "unread-deployment"
     PDB = "pod-disruption-budget"
+    HPA = "horizontal-pod-autoscaler"
     TRAFFIC_MANAGER = "traffic-manager-profile"
     TRAFFIC_MANAGER_ENDPOINT = "traffic-manager-endpoint"
     FRONT_DOOR = "front-door-profile"
@@ -157,6 +166,7 @@ KIND_LABELS: Mapping[Kind, str] = {
     Kind.VELERO_BACKUP: "Velero Backup",
     Kind.UNREAD_DEPLOYMENT: "deployment",
     Kind.PDB: "PodDisruptionBudget",
+    Kind.HPA: "HorizontalPodAutoscaler",
     Kind.TRAFFIC_MANAGER: "Traffic Manager profile",
     Kind.TRAFFIC_MANAGER_ENDPOINT: "Traffic Manager endpoint",
     Kind.FRONT_DOOR: "Front Door",

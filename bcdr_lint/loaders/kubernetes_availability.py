@@ -1,0 +1,125 @@
+"""PodDisruptionBudgets and HorizontalPodAutoscalers: the attributes the in-region availability
+rules read (contract in ``bcdr_lint.model.resource``), kept apart from the workload and storage
+builders of ``kubernetes``.
+
+Each function returns ``(attrs, locations)``; ``kubernetes._resource`` makes the resource.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bcdr_lint.loaders.yaml_nodes import ManifestObject, scalar_text
+from bcdr_lint.model import Location, ParseError, Unresolved
+
+Attrs = tuple[dict[str, Any], dict[str, Location | None]]
+
+_PERCENT = re.compile(r"^\d+%$")
+SELECTOR_OPERATORS = frozenset({"In", "NotIn", "Exists", "DoesNotExist"})
+
+
+def disruption_budget(obj: ManifestObject) -> Attrs:
+    attrs: dict[str, Any] = {}
+    locations: dict[str, Location | None] = {}
+    for attr, field in (("min_available", "minAvailable"), ("max_unavailable", "maxUnavailable")):
+        value = int_or_percent(obj, "spec", field)
+        if value is not None:
+            attrs[attr] = value
+            locations[attr] = obj.loc("spec", field)
+    attrs.update(label_selector(obj, "spec", "selector"))
+    if obj.value["apiVersion"] == "policy/v1beta1" and attrs["match_labels"] == {} and not attrs["match_expressions"]:
+        attrs["match_labels"] = None  # v1beta1 read an empty selector as selecting no pods
+    locations["match_labels"] = obj.loc("spec", "selector", "matchLabels") or obj.loc("spec", "selector")
+    locations["match_expressions"] = obj.loc("spec", "selector", "matchExpressions")
+    return attrs, locations
+
+
+def pod_autoscaler(obj: ManifestObject) -> Attrs:
+    attrs: dict[str, Any] = {
+        "target_kind": obj.text("spec", "scaleTargetRef", "kind"),
+        "target_name": obj.text("spec", "scaleTargetRef", "name"),
+    }
+    locations: dict[str, Location | None] = {
+        "target_kind": obj.loc("spec", "scaleTargetRef"),
+        "target_name": obj.loc("spec", "scaleTargetRef", "name"),
+    }
+    for attr, field in (("min_replicas", "minReplicas"), ("max_replicas", "maxReplicas")):
+        value = integer(obj, "spec", field)
+        if value is not None:
+            attrs[attr] = value
+            locations[attr] = obj.loc("spec", field)
+    return attrs, locations
+
+
+def label_selector(obj: ManifestObject, *keys: str) -> dict[str, Any]:
+    """``match_labels`` and ``match_expressions`` of a LabelSelector.
+
+    No selector at all (absent or null) selects no pods, and is ``match_labels`` None; an empty
+    selector ``{}`` selects every pod of the namespace: ``{}`` and ``[]``.
+    """
+    if not obj.mapping(*keys):  # absent, null, or not a mapping (reported): nothing is selected
+        return {"match_labels": None if not isinstance(obj.get(*keys), dict) else {}, "match_expressions": []}
+    labels = string_map(obj, *keys, "matchLabels")
+    expressions = []
+    for index, item in obj.mapping_items(*keys, "matchExpressions"):
+        operator = obj.text(*keys, "matchExpressions", index, "operator")
+        if isinstance(operator, str) and operator not in SELECTOR_OPERATORS:
+            # The API server rejects it; a rule cannot tell which pods it would have meant.
+            _report(obj, f"{obj.kind}: selector operator `{operator}` must be one of In, NotIn, Exists, "
+                    "DoesNotExist", (*keys, "matchExpressions", index, "operator"))
+            operator = Unresolved(operator, "not a label selector operator",
+                                  obj.loc(*keys, "matchExpressions", index, "operator"))
+        values = [
+            obj.text(*keys, "matchExpressions", index, "values", position)
+            for position, value in enumerate(obj.sequence(*keys, "matchExpressions", index, "values"))
+            if value is not None
+        ]
+        expressions.append({"key": obj.text(*keys, "matchExpressions", index, "key"), "operator": operator,
+                            "values": values})
+    return {"match_labels": labels, "match_expressions": expressions}
+
+
+def string_map(obj: ManifestObject, *keys: str) -> dict[str, str | Unresolved]:
+    """Labels as text (``version: 2`` is "2"); a deploy-time placeholder is Unresolved."""
+    out: dict[str, str | Unresolved] = {}
+    for key, value in obj.mapping(*keys).items():
+        text = obj.text(*keys, key) if isinstance(key, str) else None
+        out[str(key)] = text if text is not None else ("" if value is None else scalar_text(value))
+    return out
+
+
+def int_or_percent(obj: ManifestObject, *keys: str) -> int | str | Unresolved | None:
+    """An IntOrString count: an integer, or a percentage such as ``"50%"``; anything else is
+    reported (the API server rejects it) and left out."""
+    found = obj.get(*keys)
+    if found is None:
+        return None
+    if isinstance(found, int) and not isinstance(found, bool):
+        return found
+    text = obj.text(*keys)
+    if isinstance(text, Unresolved):
+        return text
+    if isinstance(text, str) and _PERCENT.match(text.strip()):
+        return text.strip()
+    _report(obj, f"{obj.kind}: `{'.'.join(keys)}` must be an integer or a percentage, not `{text}`", keys)
+    return None
+
+
+def integer(obj: ManifestObject, *keys: str) -> int | Unresolved | None:
+    found = obj.get(*keys)
+    if found is None:
+        return None
+    if isinstance(found, int) and not isinstance(found, bool):
+        return found
+    text = obj.text(*keys)
+    if isinstance(text, Unresolved):
+        return text
+    _report(obj, f"{obj.kind}: `{'.'.join(keys)}` must be an integer, not `{text}`", keys)
+    return None
+
+
+def _report(obj: ManifestObject, message: str, keys: tuple) -> None:
+    error = ParseError(message, obj.loc(*keys) or obj.location)
+    if error not in obj.errors:
+        obj.errors.append(error)

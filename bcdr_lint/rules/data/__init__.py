@@ -1,0 +1,1 @@
+"""Rules of area: data services (storage accounts, databases) outside the cluster."""

@@ -1,0 +1,1 @@
+"""Rules of area: in-region high availability (BCDR8xx)."""

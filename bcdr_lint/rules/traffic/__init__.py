@@ -1,0 +1,1 @@
+"""Rules of area: global traffic routing (Traffic Manager, Front Door)."""

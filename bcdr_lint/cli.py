@@ -47,28 +47,47 @@ def main() -> None:
                    "repeat for several deployments of one template.")
 @click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="A Terraform variable file applied to every root module, as `terraform plan -var-file`.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), default=None, metavar="FILE",
+              help="Read options from FILE (pyproject.toml, .bcdr-lint.yaml) instead of the one found by walking up "
+                   "from the first path.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
+              help="Exit 1 when a finding of this level or above is reported (default: the configuration's "
+                   "fail-on, else warning).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (2 still means an error).")
+@click.option("--show-suppressed", is_flag=True,
+              help="Also list suppressed and baselined findings (text and JSON; SARIF always carries them).")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Report only findings not recorded in FILE (written by --write-baseline).")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
+              help="Record today's findings in FILE; this run then reports against it.")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
           ignore: tuple[str, ...], color: str, verbose: bool, param_files: tuple[str, ...],
-          var_files: tuple[str, ...]) -> None:
+          var_files: tuple[str, ...], config_file: str | None, fail_on: str | None, exit_zero: bool,
+          show_suppressed: bool, baseline_file: str | None, write_baseline: str | None) -> None:
     """Check PATHS (files or folders; default: the current folder).
 
-    Exit status: 0 no warnings or errors (notes alone are fine), 1 warnings or errors found,
-    2 usage error or failure of the tool.
+    Exit status: 0 no finding at or above --fail-on (default: warning; notes alone are fine),
+    1 such findings, 2 usage or configuration error, or failure of the tool. Suppressed and
+    baselined findings never count.
     """
     from bcdr_lint import engine
-    from bcdr_lint.findings import LEVEL_RANK
+    from bcdr_lint.baseline import BaselineError
+    from bcdr_lint.config import CommandLine, ConfigError, settings
     from bcdr_lint.reporters import Report, render
 
-    from bcdr_lint.options import RunOptions
-
     try:
-        options = RunOptions(
+        chosen = settings(list(paths) or ["."], config_file, CommandLine(
             select=tuple(engine.split_selectors(select)),
             ignore=tuple(engine.split_selectors(ignore)),
             param_files=tuple(_pairs(param_files)),
             var_files=tuple(var_files),
-        )
-        result = engine.check(list(paths) or ["."], options=options, show_progress=True)
+            fail_on=fail_on,
+        ))
+        result = engine.check(list(paths) or ["."], options=chosen.options, show_progress=True)
+        findings, baselined, baseline_status = _apply_baseline(result.findings, baseline_file, write_baseline)
+    except (ConfigError, BaselineError) as exc:
+        click.echo(f"bcdr-lint: {exc}", err=True)
+        sys.exit(EXIT_TOOL)
     except engine.UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - a bug of ours is exit 2 with a message, not a traceback
@@ -80,12 +99,15 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     if verbose:
         _explain_files(result.model)
     report = Report(
-        findings=result.findings,
+        findings=findings,
         rules=sorted(result.rules, key=lambda r: r.id),
         files=result.model.files,
         resource_count=len(result.model),
         tool_version=__version__,
         topology=_topology(result) if fmt == "markdown" else None,
+        suppressed=sorted((*result.suppressed, *baselined), key=lambda f: f.sort_key()),
+        show_suppressed=show_suppressed,
+        baseline=baseline_status,
     )
     use_color = _use_color(color, output)
     text = render(report, fmt, color=use_color)
@@ -102,8 +124,37 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
             click.echo(summary(report), err=True)
     else:
         click.echo(text, nl=False, color=use_color)  # click strips ANSI off a terminal unless told
-    failing = any(LEVEL_RANK[f.level] >= LEVEL_RANK["warning"] for f in result.findings)
-    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+    sys.exit(_exit_status(findings, chosen.fail_on, exit_zero))
+
+
+def _exit_status(findings, fail_on: str, exit_zero: bool) -> int:
+    from bcdr_lint.findings import LEVEL_RANK
+
+    if exit_zero or fail_on == "never":
+        return EXIT_CLEAN
+    failing = any(LEVEL_RANK[f.level] >= LEVEL_RANK[fail_on] for f in findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _apply_baseline(findings, baseline_file: str | None, write_baseline: str | None):
+    """(active findings, baselined findings, BaselineStatus or None). Writing a baseline records
+    every finding not suppressed otherwise, and the run then reports against it."""
+    from bcdr_lint import baseline
+
+    if write_baseline:
+        baseline.write(write_baseline, findings, __version__)
+        click.echo(f"bcdr-lint: recorded {len(findings)} finding{'s' if len(findings) != 1 else ''} "
+                   f"in {write_baseline}", err=True)
+        baseline_file = write_baseline
+    if not baseline_file:
+        return findings, [], None
+    applied = baseline.apply(findings, baseline.read(baseline_file), baseline_file)
+    stale = len(applied.status.stale)
+    if stale:
+        click.echo(f"bcdr-lint: {stale} baseline entr{'ies' if stale != 1 else 'y'} in {baseline_file} match no "
+                   f"finding any more (fixed, or changed); drop {'them' if stale != 1 else 'it'} with "
+                   f"--write-baseline {baseline_file}", err=True)
+    return applied.findings, applied.baselined, applied.status
 
 
 def _topology(result):

@@ -17,7 +17,8 @@ from bcdr_lint.model import Location, Model, ParseError, Resource
 from bcdr_lint.rules.base import UNRESOLVED_ID, Rule
 
 PARSE_ERROR_ID = "BCDR001"
-META_RULES = frozenset({PARSE_ERROR_ID, UNRESOLVED_ID})
+# BCDR003/BCDR004 (suppressions) are reported by the suppression step, like BCDR002 by the rules.
+META_RULES = frozenset({PARSE_ERROR_ID, UNRESOLVED_ID, "BCDR003", "BCDR004"})
 
 
 class UsageError(Exception):
@@ -27,9 +28,11 @@ class UsageError(Exception):
 @dataclass(frozen=True)
 class RunResult:
     model: Model
-    findings: list[Finding]
+    findings: list[Finding]  # active: they count for the exit status
     rules: list[Rule]
     discovered: Discovered
+    # Covered by a suppression in the source or by per-file-ignores (each has ``suppression`` set).
+    suppressed: list[Finding] = dataclasses.field(default_factory=list)
 
 
 def all_rules() -> list[Rule]:
@@ -81,7 +84,7 @@ def load(discovered: Discovered, options: RunOptions | None = None, progress=Non
         from bcdr_lint.loaders import arm
 
         for path in discovered.json:
-            result.extend(_guarded(path, arm.load_file, path))
+            result.extend(_guarded(path, arm.load_file, path, options))
             progress.advance(1, path)
     if discovered.terraform:
         from bcdr_lint.loaders import terraform
@@ -102,7 +105,13 @@ def load(discovered: Discovered, options: RunOptions | None = None, progress=Non
         for path in discovered.pipelines:
             result.extend(_guarded(path, pipelines.load_file, path, options))
             progress.advance(1, path)
-    return Model(_unique_keys(result.resources), result.errors, discovered.all_files())
+    if options.topology:
+        from bcdr_lint.config_apply import topology_resources
+
+        result.resources.extend(topology_resources(options.topology))
+    # A parameter file that does not parse is reported by its own load and by each template it deploys: once.
+    return Model(_unique_keys(result.resources), list(dict.fromkeys(result.errors)), discovered.all_files(),
+                 options=options)
 
 
 def _guarded(path: str, loader: Callable[..., LoadResult], *args) -> LoadResult:
@@ -224,6 +233,10 @@ def check(paths: Sequence[str], select: Sequence[str] = (), ignore: Sequence[str
     discovered = discover(list(paths))
     if discovered.missing:
         raise UsageError("no such file or directory: " + ", ".join(discovered.missing))
+    if options.exclude:
+        from bcdr_lint.config_apply import exclude
+
+        discovered = exclude(discovered, options)
     # Loading allocates millions of small objects and frees few: the cyclic garbage collector
     # would walk them again and again for nothing (measured: a quarter of the load time).
     collecting = gc.isenabled()
@@ -238,4 +251,27 @@ def check(paths: Sequence[str], select: Sequence[str] = (), ignore: Sequence[str
     finally:
         if collecting:
             gc.enable()
-    return RunResult(model=model, findings=findings, rules=rules, discovered=discovered)
+    rules, findings = _with_levels(rules, findings, dict(options.severity))
+    outcome = _suppress(findings, model, rules, options)
+    return RunResult(model=model, findings=outcome.findings, rules=rules, discovered=discovered,
+                     suppressed=outcome.suppressed)
+
+
+def _with_levels(rules: list[Rule], findings: list[Finding], levels: dict[str, str]) -> tuple[list[Rule], list[Finding]]:
+    """The configuration's ``severity``: the rule's findings and its description (SARIF's
+    default configuration) take the configured level."""
+    if not levels:
+        return rules, findings
+    rules = [dataclasses.replace(r, level=levels[r.id]) if r.id in levels else r for r in rules]
+    findings = [dataclasses.replace(f, level=levels[f.rule_id]) if f.rule_id in levels else f for f in findings]
+    return rules, findings
+
+
+def _suppress(findings: list[Finding], model: Model, rules: list[Rule], options: RunOptions):
+    """Suppressions in the source and per-file-ignores; BCDR003/BCDR004 about the suppressions."""
+    from bcdr_lint import suppressions
+
+    names = suppressions.RuleNames((r.id, r.name) for r in all_rules())
+    outcome = suppressions.apply(findings, model, {r.id for r in rules}, names, options)
+    return suppressions.Outcome(sorted(outcome.findings, key=Finding.sort_key),
+                                sorted(outcome.suppressed, key=Finding.sort_key))

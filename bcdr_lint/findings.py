@@ -17,6 +17,17 @@ class Related:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Why a finding does not count: ``kind`` is SARIF's ``inSource`` (a comment, annotation or
+    tag in the file) or ``external`` (configuration, baseline); ``location`` is where an in-source
+    suppression is written."""
+
+    kind: str
+    justification: str
+    location: Location | None = None
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem at one place.
@@ -37,6 +48,8 @@ class Finding:
     deployment: Location | None = None
     # What the finding is about, as messages name it (``AKS cluster 'aks-east'``); empty for a file.
     subject: str = ""
+    # Set on findings a suppression or the baseline covers; they do not count for the exit status.
+    suppression: Suppression | None = None
 
     @property
     def text(self) -> str:

@@ -21,3 +21,14 @@ class RunOptions:
     extra_database_images: tuple[str, ...] = ()
     replicated_storage_classes: tuple[str, ...] = ()
     settings: dict = field(default_factory=dict)
+    # The configuration file (as reports show it) and its folder (absolute), which the globs of
+    # ``exclude`` and ``per_file_ignores`` are relative to; None without a configuration file.
+    config_file: str | None = None
+    config_root: str | None = None
+    exclude: tuple[str, ...] = ()
+    # (glob, rule ids) pairs: findings of those rules in matching files are suppressed (external).
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # (rule id, level) pairs: the level findings of that rule are reported at.
+    severity: tuple[tuple[str, str], ...] = ()
+    # Clusters declared in the configuration's ``topology`` (bcdr_lint.config.DeclaredCluster).
+    topology: tuple = ()

@@ -135,6 +135,7 @@ def test_json_document_structure():
     assert document["tool"] == {"name": "bcdr-lint", "version": "0.1.0"}
     assert document["summary"] == {
         "files": 3, "resources": 4, "findings": 3, "by_level": {"error": 1, "warning": 1, "note": 1},
+        "suppressed": 0,
     }
     first, second, third = document["findings"]
     assert first == {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from bcdr_lint.model.resource import Kind, ParseError, Resource
 from bcdr_lint.model.values import Ref
@@ -21,7 +21,11 @@ class Model:
         resources: Iterable[Resource],
         parse_errors: Sequence[ParseError] = (),
         files: Sequence[str] = (),
+        options: Any = None,
     ) -> None:
+        # The run's options (a bcdr_lint.options.RunOptions, or None): rule settings from the
+        # configuration, such as extra database images. Typed loosely: the model imports nothing of ours.
+        self.options = options
         self.resources: tuple[Resource, ...] = tuple(resources)
         self.parse_errors: tuple[ParseError, ...] = tuple(parse_errors)
         self.files: tuple[str, ...] = tuple(files)

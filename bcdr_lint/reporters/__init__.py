@@ -21,6 +21,11 @@ class Report:
     resource_count: int
     tool_version: str
     topology: Any = None  # a bcdr_lint.topology.Topology, for the formats that draw it
+    # Findings a suppression or the baseline covers (``Finding.suppression`` set): SARIF always
+    # carries them as suppressed results; text and JSON list them when ``show_suppressed``.
+    suppressed: Sequence[Finding] = ()
+    show_suppressed: bool = False
+    baseline: Any = None  # a bcdr_lint.baseline.BaselineStatus when a baseline was applied
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:

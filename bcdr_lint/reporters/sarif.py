@@ -63,7 +63,8 @@ def build_log(report: Report, base: Path) -> om.SarifLog:
         tool=om.Tool(driver=driver),
         original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=_directory_uri(base))},
         column_kind="unicodeCodePoints",
-        results=[_result(finding, rule_index, base) for finding in report.findings],
+        # Suppressed findings are results too, marked as such: viewers show them as dismissed.
+        results=[_result(finding, rule_index, base) for finding in (*report.findings, *report.suppressed)],
     )
     return om.SarifLog(version=SARIF_VERSION, schema_uri=SCHEMA_URI, runs=[run])
 
@@ -112,7 +113,25 @@ def _result(finding: Finding, rule_index: dict[str, int], base: Path) -> om.Resu
             for number, rel in enumerate(finding.related, start=1)
         ] or None,
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
+        suppressions=[_suppression(finding.suppression, base)] if finding.suppression is not None else None,
     )
+
+
+@attr.s
+class _Suppression(om.Suppression):
+    """sarif_om predates the 2.1.0 errata: its ``state`` is the schema's ``status``."""
+
+    status = attr.ib(default=None, metadata={"schema_property_name": "status"})
+
+
+def _suppression(suppression, base: Path) -> om.Suppression:
+    location = None
+    if suppression.location is not None:
+        location = om.Location(physical_location=_physical(suppression.location, base))
+    # Written by the repository's owners (a reasoned comment, the configuration, a baseline):
+    # accepted, not waiting for review.
+    return _Suppression(kind=suppression.kind, status="accepted", justification=suppression.justification,
+                        location=location)
 
 
 def message_text(text: str, related: Sequence[Related]) -> str:

@@ -21,16 +21,32 @@ def render(report: Report, *, color: bool = False) -> str:
         lines.append(f"{where}: {finding.rule_id} {level}: {finding.text}")
         for rel in finding.related:
             lines.append(paint(f"    {rel.location}: {rel.message}", _DIM))
+    if report.show_suppressed and report.suppressed:
+        # Indented, so problem matchers that read `path:line:col:` lines do not take them for findings.
+        lines.append(f"Suppressed ({len(report.suppressed)}):")
+        for finding in report.suppressed:
+            lines.append(paint(f"  {finding.location}: {finding.rule_id} {finding.level}: {finding.text}", _DIM))
+            lines.append(paint(f"      {suppression_text(finding.suppression)}", _DIM))
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
+
+
+def suppression_text(suppression) -> str:
+    """``suppressed in source (main.tf:4:3): reason`` / ``suppressed: per-file-ignores ...``."""
+    if suppression is None:
+        return ""
+    if suppression.kind == "inSource" and suppression.location is not None:
+        return f"suppressed in source ({suppression.location}): {suppression.justification}"
+    return f"suppressed: {suppression.justification}"
 
 
 def summary(report: Report) -> str:
     files = len(report.files)
     checked = f"{files} file{'s' if files != 1 else ''}, {report.resource_count} resource{'s' if report.resource_count != 1 else ''}"
+    suppressed = f"; {len(report.suppressed)} suppressed" if report.suppressed else ""
     if not report.findings:
-        return f"No findings ({checked} checked)."
+        return f"No findings ({checked} checked{suppressed})."
     levels = Counter(f.level for f in report.findings)
     parts = [f"{levels[lvl]} {lvl}{'s' if levels[lvl] != 1 else ''}" for lvl in ("error", "warning", "note") if levels[lvl]]
     total = len(report.findings)
-    return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {checked}."
+    return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {checked}{suppressed}."

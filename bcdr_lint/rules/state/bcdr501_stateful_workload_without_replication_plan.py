@@ -28,6 +28,10 @@ workload, matches too: applied together (a kustomization's `namespace:`, `kubect
 lands in the workload's namespace. A claim found nowhere is "not in the checked files", and the
 message says so: its annotation could not be checked.
 
+A claim or claim template whose StorageClass (written, or the one default class of the checked
+files) is named in the configuration's `replicated-storage-classes` has a plan: the storage
+layer replicates its volumes.
+
 Reported at the workload's first volume or claim template without a plan, with each Velero
 object and the property that leaves the workload out (the namespace lists, `paused`,
 `includedResources`, `excludedResources`, `labelSelector.matchLabels` or `snapshotVolumes`) as
@@ -135,10 +139,11 @@ def check(model: Model) -> Iterator[Finding]:
     # Workloads alike (namespace, labels, opt-in annotations) share the verdicts of every Velero object.
     verdicts_of: dict[tuple, list[Coverage]] = {}
     by_namespace: dict[str, list[Coverage]] = {}
+    replicated = frozenset(model.options.replicated_storage_classes if model.options is not None else ())
     for workload in model.of_kind(Kind.WORKLOAD):
         if has_plan_annotation(workload.get("annotations")):
             continue
-        unplanned, unknown_claims = _volumes_without_plan(workload, index)
+        unplanned, unknown_claims = _volumes_without_plan(workload, index, replicated)
         if not unplanned and not unknown_claims:
             continue
         names = tuple(str(u.volume_name) for u in unplanned) + tuple(name for _, name, _ in unknown_claims)
@@ -206,7 +211,7 @@ def _finding(workload: Resource, first: Unplanned, velero: list[Resource], verdi
 
 
 def _volumes_without_plan(
-    workload: Resource, index: StorageIndex
+    workload: Resource, index: StorageIndex, replicated: frozenset[str] = frozenset()
 ) -> tuple[list[Unplanned], list[tuple[str, str, Unresolved]]]:
     """The workload's persistent volumes that no annotation covers, and ``(attribute, volume
     name, claim name)`` of those whose claim name is a placeholder."""
@@ -218,7 +223,8 @@ def _volumes_without_plan(
             unknown.append((attr, volume_name, claim_name))
             continue
         claims = index.claims_for(workload, claim_name)
-        if any(has_plan_annotation(claim.get("annotations")) for claim in claims):
+        if any(has_plan_annotation(claim.get("annotations")) or _replicated(claim.get("storage_class"), claim, index,
+                                                                           replicated) for claim in claims):
             continue
         what = f"claim '{claim_name}'"
         if claims:
@@ -230,11 +236,20 @@ def _volumes_without_plan(
             )
         unplanned.append(Unplanned(attr, volume_name, what, gap))
     for position, template in enumerate(claim_templates(workload)):
-        if not has_plan_annotation(template.get("annotations")):
+        if not has_plan_annotation(template.get("annotations")) and not _replicated(
+                template.get("storage_class"), workload, index, replicated):
             what = f"volume claim template '{template.get('name')}'"
             gap = f"neither the workload nor {what} carries the annotation `{PLAN_ANNOTATION}`"
             unplanned.append(Unplanned(f"claim_templates[{position}]", str(template.get("name")), what, gap))
     return unplanned, unknown
+
+
+def _replicated(storage_class: object, where: Resource, index: StorageIndex, replicated: frozenset[str]) -> bool:
+    """Whether the claim's class (its own, else the default class) is declared replicated."""
+    if not replicated:
+        return False
+    effective = index.effective_class(storage_class, where.location)
+    return isinstance(effective, str) and effective in replicated
 
 
 RULE = check

@@ -11,6 +11,9 @@ others. The image is matched on its repository path — without registry
 host, tag and digest — by its last segment or a known suffix such as `mssql/server`; exporters
 and UIs (`postgres-exporter`, `kafka-ui`) do not match. Reported at the image.
 
+More images can be listed in the configuration's `database-images` (for example
+`myteam/ledger-db`); they are matched the same way.
+
 Jobs and CronJobs, and init containers that run to completion, are not reported: a database
 image there runs a client task (`pg_dump`, a migration, a `pg_isready` wait), not a database.
 
@@ -80,11 +83,12 @@ RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
     tags=("state", "multi-region"),
 )
 def check(model: Model) -> Iterator[Finding]:
+    extra = configured_images(model.options.extra_database_images if model.options is not None else ())
     for workload in model.of_kind(Kind.WORKLOAD):
         if workload.get("workload_kind") in RUN_TO_COMPLETION:
             continue
         for position, image in enumerate(workload.get("images") or ()):
-            known = database_image(image)
+            known = database_image(image, extra)
             if known is None:
                 continue
             yield RULE.at(
@@ -108,17 +112,31 @@ def image_path(image: str) -> list[str]:
     return [segment.lower() for segment in segments if segment]
 
 
-def database_image(image: object) -> DatabaseImage | None:
-    """The known database or broker an image is, matching the longest listed path suffix."""
+def database_image(image: object, extra: dict[str, DatabaseImage] | None = None) -> DatabaseImage | None:
+    """The known database or broker an image is, matching the longest listed path suffix
+    (``extra``: the configuration's ``database-images``, see ``configured_images``)."""
     if not isinstance(image, str):
         return None
     segments = image_path(image)
     known = database_images()
     for length in range(len(segments), 0, -1):
-        found = known.get("/".join(segments[-length:]))
+        suffix = "/".join(segments[-length:])
+        found = known.get(suffix) or (extra or {}).get(suffix)
         if found is not None:
             return found
     return None
+
+
+def configured_images(images: tuple[str, ...]) -> dict[str, DatabaseImage]:
+    """The configuration's ``database-images``, keyed as the built-in list is: the repository
+    path without registry host, tag and digest."""
+    out = {}
+    for image in images:
+        path = "/".join(image_path(image))
+        if path:
+            out[path] = DatabaseImage(name=path, what=f"'{path}' (a database listed in the configuration's "
+                                      "database-images)", managed_service="a managed Azure data service")
+    return out
 
 
 RULE = check

@@ -24,6 +24,9 @@ placeholder) and one of them would be reported, which one applies cannot be know
 the claim. When no class of the checked files is the default, the claim is not reported (the
 cluster's default is not in the files). `storageClassName: ""` asks for no class at all.
 
+A class named in the configuration's `replicated-storage-classes` (its volumes are replicated by
+the storage layer, for example a replicated software-defined storage) is not reported.
+
 ## Why it matters
 Locally redundant storage keeps its three copies in one datacenter. A datacenter or zone
 outage takes the volume with it, and the disk cannot be attached in another zone, so the pod
@@ -87,9 +90,12 @@ def check(model: Model) -> Iterator[Finding]:
     index = StorageIndex(model)
     users = _claims_by_class(model, index)
     defined: set[str] = set()
+    replicated = set(model.options.replicated_storage_classes if model.options is not None else ())
     for storage_class in model.of_kind(Kind.STORAGE_CLASS):
         if isinstance(storage_class.name, str):
             defined.add(storage_class.name)
+        if storage_class.name in replicated:
+            continue
         claims = users.get(storage_class.name, []) if isinstance(storage_class.name, str) else []
         if not claims:
             continue
@@ -114,7 +120,7 @@ def check(model: Model) -> Iterator[Finding]:
     yield from _unresolved_classes(model, index)
     builtin = aks_builtin_storage_class_skus()
     for name, claims in sorted(users.items()):
-        if name in defined or not builtin.get(name, "").lower().endswith("_lrs"):
+        if name in defined or name in replicated or not builtin.get(name, "").lower().endswith("_lrs"):
             continue
         for claim, attr, what in claims:
             yield RULE.at(

@@ -206,17 +206,30 @@ def _use_color(choice: str, output: str | None) -> bool:
               help="text for a terminal, mermaid for a diagram GitHub renders, json for tools.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to FILE instead of standard output.")
-def show_topology(paths: tuple[str, ...], fmt: str, output: str | None) -> None:
+@click.option("--param-file", "param_files", multiple=True, metavar="TEMPLATE=PARAMS",
+              help="As for `check`: deploy TEMPLATE with the parameter file PARAMS (repeatable).")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="As for `check`: a Terraform variable file applied to every root module.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), default=None, metavar="FILE",
+              help="As for `check` (declared topology, exclusions, parameter files).")
+def show_topology(paths: tuple[str, ...], fmt: str, output: str | None, param_files: tuple[str, ...],
+                  var_files: tuple[str, ...], config_file: str | None) -> None:
     """Print what bcdr-lint understood of PATHS: regions with their clusters and pairs, traffic
     routers and their endpoints, registries and replicas, peerings, pipelines and their
     clusters, and the gaps the correlation rules found. Exit 0 unless the tool fails (2)."""
     from bcdr_lint import engine, topology
+    from bcdr_lint.config import CommandLine, ConfigError, settings
 
     try:
-        result = engine.check(list(paths) or ["."])
+        chosen = settings(list(paths) or ["."], config_file, CommandLine(
+            param_files=tuple(_pairs(param_files)), var_files=tuple(var_files)))
+        result = engine.check(list(paths) or ["."], options=chosen.options, show_progress=True)
+    except ConfigError as exc:
+        click.echo(f"bcdr-lint: {exc}", err=True)
+        sys.exit(EXIT_TOOL)
     except engine.UsageError as exc:
         raise click.UsageError(str(exc)) from exc
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - a bug of ours is exit 2 with a message, not a traceback
         if os.environ.get("BCDR_LINT_DEBUG"):
             raise
         click.echo(f"bcdr-lint: internal error: {type(exc).__name__}: {exc}", err=True)

@@ -82,10 +82,10 @@ def test_github_annotations_one_per_finding_with_escaping(at_root):
     lines = result.output.splitlines()
     findings = json.loads(_invoke("check", EXAMPLE, "--format", "json").output)["findings"]
     assert len(lines) == len(findings) > 0
-    first = lines[0]
-    assert first.startswith("::warning file=examples/multi-region/infra/arm/secondary-stamp.json,line=28,col=7,")
-    assert ",title=BCDR102::" in first
-    assert "%0ARelated: " in first  # related locations on a new line, escaped
+    unpaired = next(line for line in lines if ",title=BCDR102::" in line and "secondary-stamp.json" in line)
+    assert unpaired.startswith("::warning file=examples/multi-region/infra/arm/secondary-stamp.json,line=28,col=7,")
+    assert "%0ARelated: " in unpaired  # related locations on a new line, escaped
+    assert any(line.startswith("::notice ") for line in lines)  # notes map to GitHub notices
     assert any(line.startswith("::error ") and "title=BCDR301" in line for line in lines)
 
 
@@ -123,3 +123,18 @@ def test_progress_is_silent_when_stderr_is_not_a_terminal():
     progress.advance(5)
     progress.close()
     assert stream.getvalue() == ""
+
+
+def test_topology_shows_clusters_declared_in_the_configuration(tmp_path, monkeypatch):
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s/app.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n")
+    (tmp_path / ".bcdr-lint.yaml").write_text(
+        "topology:\n"
+        "  - name: aks-shop-weu\n    region: westeurope\n"
+        "  - name: aks-shop-neu\n    region: northeurope\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = _invoke("topology", "k8s")
+    assert result.exit_code == 0, result.output
+    assert "westeurope [pair northeurope (has clusters)]" in result.output
+    assert "cluster aks-shop-weu  .bcdr-lint.yaml:2" in result.output

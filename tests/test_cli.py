@@ -55,7 +55,7 @@ def test_select_bcdr002_alone_collects_every_unresolved_value(at_root):
     result = invoke("check", "fixtures/BCDR101/unresolved/terraform", "--select", "BCDR002", "--format", "json")
     (note,) = json.loads(result.output)["findings"]
     assert note["rule_id"] == "BCDR002"
-    assert note["message"].endswith("(needed by BCDR101, BCDR102)")
+    assert note["message"].endswith("(needed by BCDR101, BCDR102, BCDR801)")
     assert result.exit_code == 0
 
 

@@ -117,10 +117,10 @@ def _check(tmp_path: Path, monkeypatch, *args: str, env: dict[str, str] | None =
 
 
 def test_cli_colours_only_with_color_always(tmp_path, monkeypatch):
-    plain = _check(tmp_path, monkeypatch)
+    plain = _check(tmp_path, monkeypatch, "--select", "BCDR1")
     assert plain.exit_code == 1 and ESC not in plain.stdout
     assert plain.stdout.startswith("azuredeploy.json:9:7: BCDR101 warning: AKS cluster 'aks-only' is in westeurope")
-    coloured = _check(tmp_path, monkeypatch, "--color", "always", env={"NO_COLOR": "1"})
+    coloured = _check(tmp_path, monkeypatch, "--select", "BCDR1", "--color", "always", env={"NO_COLOR": "1"})
     assert coloured.stdout.startswith(f"{ESC}1mazuredeploy.json:9:7{ESC}0m: BCDR101 {ESC}33mwarning{ESC}0m: ")
     assert ESC not in _check(tmp_path, monkeypatch, "--color", "never").stdout
     assert ESC not in _check(tmp_path, monkeypatch, "--format", "json", "--color", "always").stdout

@@ -458,7 +458,7 @@ def test_template_spec_link_is_an_unread_deployment(tmp_path: Path) -> None:
     assert dict(deployment.attrs) == {"source": spec_id, "reason": "linked templates are not read yet"}
 
 
-# -- parameter files beside a template -------------------------------------------------------
+# -- one template, one deployment per parameter file -----------------------------------------
 
 _TEMPLATE = """{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
@@ -486,95 +486,139 @@ def _params(folder: Path, name: str, values: dict, **extra) -> Path:
     return path
 
 
-def _registry(template: Path) -> Resource:
+def _deployments(template: Path) -> dict[str, Resource]:
+    """The registry of each deployment, by the parameter file's name."""
     result = load_file(str(template))
     assert result.errors == []
-    (registry,) = result.resources
-    return registry
+    return {Path(r.deployment.path).name if r.deployment else "": r for r in result.resources}
 
 
-def test_parameters_a_parameter_file_sets_are_not_their_defaults(tmp_path: Path) -> None:
+def test_a_parameter_file_deploys_the_template_with_its_values(tmp_path: Path) -> None:
     template = tmp_path / "azuredeploy.json"
     template.write_text(_TEMPLATE, encoding="utf-8")
-    _params(tmp_path, "azuredeploy.parameters.json", {"LOCATION": "westeurope"})
-    registry = _registry(template)
-    assert registry.region == Unresolved(
-        "parameters('location')",
-        f"set per deployment by {tmp_path.as_posix()}/azuredeploy.parameters.json; parameter files are paired in a later version",
-        Location(str(template), 10, 7, 10, 45),
-    )
+    params = _params(tmp_path, "azuredeploy.parameters.json", {"LOCATION": "westeurope"})
+    (registry,) = load_file(str(template)).resources
+    assert registry.region == "westeurope"
     assert registry.get("sku") == "premium"  # not set by the file: its default stands
+    # The deployment is the file's `parameters` object; the key names the file exactly once.
+    text = params.read_text(encoding="utf-8")
+    assert registry.deployment == Location(params.as_posix(), 1, text.index('"parameters"') + 1, 1, len(text))
+    assert registry.key == f"arm:{template}@{params.as_posix()}:Microsoft.ContainerRegistry/registries/acr"
+    assert registry.base_key == f"arm:{template}:Microsoft.ContainerRegistry/registries/acr"
+    # Positions stay in the template.
+    assert registry.loc("region") == Location(str(template), 10, 7, 10, 45)
 
 
-def test_every_parameter_file_of_the_template_is_named(tmp_path: Path) -> None:
+def test_without_parameter_files_one_deployment_with_the_defaults(tmp_path: Path) -> None:
     template = tmp_path / "main.json"
     template.write_text(_TEMPLATE, encoding="utf-8")
-    _params(tmp_path, "main.parameters.dev.json", {"tier": "Basic"})
-    _params(tmp_path, "main.parameters.prod.eastus.json", {"tier": "Premium"})
     _params(tmp_path, "other.parameters.json", {"location": "westus"})  # another template's
-    registry = _registry(template)
-    assert registry.region == "eastus2"
-    folder = tmp_path.as_posix()
-    assert registry.get("sku").reason == (
-        f"set per deployment by {folder}/main.parameters.dev.json, {folder}/main.parameters.prod.eastus.json; "
-        "parameter files are paired in a later version"
-    )
-    assert registry.get("sku").expression == "parameters('tier')"  # as written where it is used
+    (registry,) = load_file(str(template)).resources
+    assert (registry.region, registry.get("sku"), registry.deployment) == ("eastus2", "premium", None)
+    assert registry.key == f"arm:{template}:Microsoft.ContainerRegistry/registries/acr"
 
 
-def test_a_parameter_file_that_links_the_template_by_schema_and_metadata(tmp_path: Path) -> None:
+def test_each_parameter_file_is_one_deployment(tmp_path: Path) -> None:
+    template = tmp_path / "main.json"
+    template.write_text(_TEMPLATE, encoding="utf-8")
+    _params(tmp_path, "main.parameters.dev.json", {"tier": "Basic", "location": "westus3"})
+    _params(tmp_path, "main.parameters.prod.eastus.json", {"location": "eastus"})
+    _params(tmp_path, "main.parameters.json", {})  # sets nothing: the defaults, as its own deployment
+    found = {name: (r.region, r.get("sku")) for name, r in _deployments(template).items()}
+    assert found == {
+        "main.parameters.dev.json": ("westus3", "basic"),
+        "main.parameters.json": ("eastus2", "premium"),
+        "main.parameters.prod.eastus.json": ("eastus", "premium"),
+    }
+    # Three deployments of one template line: one base key, three keys.
+    result = load_file(str(template))
+    assert len({r.key for r in result.resources}) == 3
+    assert len({r.base_key for r in result.resources}) == 1
+
+
+def test_parameter_files_that_link_the_template_by_metadata(tmp_path: Path) -> None:
     template = tmp_path / "registry.json"
     template.write_text(_TEMPLATE, encoding="utf-8")
     _params(tmp_path, "prod.json", {"location": "westeurope"}, metadata={"template": "./registry.json"})
     _params(tmp_path, "dr.json", {"tier": "Standard"}, templateLink={"uri": "https://example.com/t/registry.json"})
     _params(tmp_path, "elsewhere.json", {"tier": "Basic"}, metadata={"template": "../x/registry.json"})
     _params(tmp_path, "unlinked.json", {"location": "westus"})  # names no template: not paired
-    registry = _registry(template)
-    assert registry.region.reason.startswith(f"set per deployment by {tmp_path.as_posix()}/prod.json;")
-    assert registry.get("sku").reason.startswith(f"set per deployment by {tmp_path.as_posix()}/dr.json;")
+    found = {name: (r.region, r.get("sku")) for name, r in _deployments(template).items()}
+    assert found == {"dr.json": ("eastus2", "standard"), "prod.json": ("westeurope", "premium")}
 
 
 def test_a_link_to_another_template_wins_over_the_name(tmp_path: Path) -> None:
     template = tmp_path / "a.json"
     template.write_text(_TEMPLATE, encoding="utf-8")
     _params(tmp_path, "a.parameters.json", {"location": "westus"}, metadata={"template": "b.json"})
-    assert _registry(template).region == "eastus2"
+    assert _deployments(template)[""].region == "eastus2"
 
 
-def test_an_unparseable_parameter_file_is_reported_once_and_leaves_the_parameters_open(tmp_path: Path) -> None:
+def test_a_key_vault_reference_is_unresolved_at_the_template(tmp_path: Path) -> None:
+    template = tmp_path / "azuredeploy.json"
+    template.write_text(_TEMPLATE, encoding="utf-8")
+    params = tmp_path / "azuredeploy.parameters.json"
+    params.write_text(json.dumps({"$schema": _PARAMS_SCHEMA, "parameters": {"tier": {"reference": {
+        "keyVault": {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"},
+        "secretName": "acr-tier"}}}}), encoding="utf-8")
+    (registry,) = load_file(str(template)).resources
+    assert registry.get("sku") == Unresolved(
+        "parameters('tier')",
+        f"parameter 'tier' is read from Key Vault at deployment (set by {params.as_posix()})",
+        Location(str(template), 11, 16, 11, 46),  # `"name": "[parameters('tier')]"` in the template
+    )
+
+
+def test_an_unparseable_parameter_file_is_a_deployment_of_unknown_values(tmp_path: Path) -> None:
     from bcdr_lint import engine
 
     template = tmp_path / "azuredeploy.json"
     template.write_text(_TEMPLATE, encoding="utf-8")
     broken = tmp_path / "azuredeploy.parameters.json"
     broken.write_text('{\n  "parameters": {\n    "location": { "value": "westus" }\n', encoding="utf-8")
-    registry = _registry(template)  # the template's own load reports nothing about the file
-    why = (f"may be set per deployment by {tmp_path.as_posix()}/azuredeploy.parameters.json, which could not be "
-           "read (invalid JSON: Expecting ',' delimiter at line 4); parameter files are paired in a later version")
+    result = load_file(str(template))
+    (registry,) = result.resources
+    why = (f"its parameter file {broken.as_posix()} could not be read: invalid JSON: Expecting ',' delimiter "
+           "at line 4")
     assert (registry.region.expression, registry.region.reason) == ("parameters('location')", why)
-    assert registry.get("sku").reason == why
+    assert (registry.get("sku").expression, registry.get("sku").reason) == ("parameters('tier')", why)
+    assert registry.deployment == Location(broken.as_posix(), 1, 1)
+    assert [(e.location.path, e.location.start_line) for e in result.errors] == [(broken.as_posix(), 4)]
+    # Reported by the file's own load and the template's: one BCDR001.
     errors = [(f.rule_id, f.location.path, f.location.start_line) for f in engine.check([str(tmp_path)]).findings
               if f.rule_id == "BCDR001"]
     assert errors == [("BCDR001", str(broken), 4)]
 
 
-def test_parameter_files_are_read_once_per_folder_and_edits_are_seen(tmp_path: Path, monkeypatch) -> None:
-    from bcdr_lint.loaders import arm_parameter_files
+def test_a_broken_expression_is_one_error_for_all_deployments(tmp_path: Path) -> None:
+    template = tmp_path / "main.json"
+    template.write_text(_TEMPLATE.replace("[parameters('tier')]", "[parameters('tier'))]"), encoding="utf-8")
+    _params(tmp_path, "main.parameters.a.json", {"location": "westus"})
+    _params(tmp_path, "main.parameters.b.json", {"location": "eastus"})
+    result = load_file(str(template))
+    assert len(result.resources) == 2
+    assert [(e.location.start_line, e.message.split(":")[0]) for e in result.errors] == [
+        (11, "invalid ARM expression `parameters('tier'))`"),
+    ]
+
+
+def test_parameter_files_are_read_once_and_edits_are_seen(tmp_path: Path, monkeypatch) -> None:
+    from bcdr_lint.loaders import pairing
 
     for name in ("one.json", "two.json"):
         (tmp_path / name).write_text(_TEMPLATE, encoding="utf-8")
     _params(tmp_path, "one.parameters.json", {"location": "westus"})
     reads: list[str] = []
-    real_read = arm_parameter_files._read
-    monkeypatch.setattr(arm_parameter_files, "_read", lambda folder, name: reads.append(name) or real_read(folder, name))
-    assert isinstance(_registry(tmp_path / "one.json").region, Unresolved)
-    assert _registry(tmp_path / "two.json").region == "eastus2"
-    # The folder was scanned once, for both templates.
-    assert reads == ["one.json", "one.parameters.json", "two.json"]
+    real_read = pairing._read_json
+    monkeypatch.setattr(pairing, "_read_json", lambda path, explicit: reads.append(Path(path).name) or real_read(path, explicit))
+    assert _deployments(tmp_path / "one.json")["one.parameters.json"].region == "westus"
+    assert _deployments(tmp_path / "two.json")[""].region == "eastus2"
+    # Each JSON file of the folder was looked at once, for both templates.
+    assert sorted(reads) == ["one.json", "one.parameters.json", "two.json"]
     reads.clear()
     params = _params(tmp_path, "one.parameters.json", {"tier": "Basic"})
     stat = params.stat()
     os.utime(params, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
-    registry = _registry(tmp_path / "one.json")
-    assert (registry.region, registry.get("sku").expression) == ("eastus2", "parameters('tier')")
-    assert "one.parameters.json" in reads
+    registry = _deployments(tmp_path / "one.json")["one.parameters.json"]
+    assert (registry.region, registry.get("sku")) == ("eastus2", "basic")
+    assert reads == ["one.parameters.json"]

@@ -1,8 +1,13 @@
-"""ARM templates (JSON): the loader the engine calls for every ``.json`` file.
+"""JSON files: the loader the engine calls for every ``.json`` file.
 
-JSON that is not a deployment template (package.json, tsconfig, parameter files) yields
-nothing; a parameter file beside a template makes the parameters it sets unknown in that
-template (``arm_parameter_files``). A template's resources are walked with their positions;
+What a JSON file is depends on its content, not its name: an ARM template (``az group export``
+output is one), a deployment parameter file (``arm_parameter_files``: nothing to load by itself),
+a Terraform plan or state (``terraform_plan``), a subscription export (``az graph query``,
+``az resource list``: ``exports``); any other JSON (package.json, tsconfig) yields nothing.
+
+A template is loaded once per deployment: once with its defaults, or once per parameter file
+that deploys it (``pairing``), each resource then carrying that file as its ``deployment`` and
+``@<parameter file>`` in its key. A template's resources are walked with their positions;
 expressions are evaluated against the template's parameters and variables (``arm_eval``); the
 resource types bcdr-lint models are built by ``arm_resources``, every other type yields nothing.
 Whether a resource is deployed at all (``condition``, ``copy``) is decided by ``arm_copy``:
@@ -12,19 +17,25 @@ nested in it shares. A deployment of a linked template (``templateLink``) is an 
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 from typing import Any, Iterator
 
+from bcdr_lint.loaders import arm_parameter_files
 from bcdr_lint.loaders.arm_copy import Item, existence
 from bcdr_lint.loaders.arm_eval import Scope, located, supplied_parameters
 from bcdr_lint.loaders.arm_links import DEPLOYMENT, linked_deployment
-from bcdr_lint.loaders.arm_parameter_files import per_deployment
 from bcdr_lint.loaders.arm_resources import BUILDERS, Decl, Parent
 from bcdr_lint.loaders.base import LineIndex, LoadResult, UnreadableFile, read_text
 from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, JScalar, parse_jsonc, scan
+from bcdr_lint.loaders.pairing import parameter_sets
 from bcdr_lint.model import Location, ParseError, Resource, Unresolved
+from bcdr_lint.options import RunOptions
+
+_TERRAFORM_PLAN = "bcdr_lint.loaders.terraform_plan"
 
 
-def load_file(path: str) -> LoadResult:
+def load_file(path: str, options: RunOptions | None = None) -> LoadResult:
     try:
         text = read_text(path)
     except UnreadableFile as exc:
@@ -35,8 +46,45 @@ def load_file(path: str) -> LoadResult:
     if isinstance(parsed, ParseError):
         return LoadResult(errors=[parsed])
     data, text = parsed
-    if not is_template(data):
-        return LoadResult()
+    if is_template(data):
+        return load_template(path, text, options)
+    if arm_parameter_files.is_parameter_file(data):
+        root, locate = _located(path, text)
+        return arm_parameter_files.load_parameter_file(path, data, root, locate)
+    plan = _terraform_plan()
+    if plan is not None and plan.is_plan(data):
+        return plan.load_plan(path, data, text, options)
+    from bcdr_lint.loaders import exports  # it builds rows with this module's helpers
+
+    if exports.is_export(data):
+        return exports.load_export(path, data, text)
+    return LoadResult()
+
+
+def load_template(path: str, text: str, options: RunOptions | None = None) -> LoadResult:
+    """The resources of the template ``text`` (valid JSON), once per deployment."""
+    root, locate = _located(path, text)
+    deployments = parameter_sets(path, options)
+    if not deployments:
+        scope = Scope.of_template(root, path, locate)
+        walker = _Walker(scope)
+        resources = list(walker.template(root, scope, f"arm:{path}:", None, None))
+        return LoadResult(resources=resources, errors=walker.errors)
+    declared = _declared_parameters(root).values()
+    result = LoadResult()
+    for deployment in deployments:
+        scope = Scope.of_template(root, path, locate, deployment.supplied(declared))
+        walker = _Walker(scope)
+        # `@<parameter file>` once in every key (``Resource.base_key`` takes it out again).
+        for resource in walker.template(root, scope, f"arm:{path}@{deployment.path}:", None, None):
+            result.resources.append(dataclasses.replace(resource, deployment=deployment.location))
+        result.errors.extend((*walker.errors, *deployment.errors))
+    # A broken expression in the template is one error, however many deployments met it.
+    result.errors = list(dict.fromkeys(result.errors))
+    return result
+
+
+def _located(path: str, text: str) -> tuple[JObject, Any]:
     root = scan(text)
     assert isinstance(root, JObject)
     lines = LineIndex(text)
@@ -44,10 +92,18 @@ def load_file(path: str) -> LoadResult:
     def locate(start: int, end: int) -> Location:
         return lines.location(path, start, end)
 
-    scope = Scope.of_template(root, path, locate, per_deployment(path, _declared_parameters(root)))
-    walker = _Walker(scope)
-    resources = list(walker.template(root, scope, f"arm:{path}:", None, None))
-    return LoadResult(resources=resources, errors=walker.errors)
+    return root, locate
+
+
+def _terraform_plan() -> Any:
+    """The Terraform plan/state loader, when this version has it."""
+    try:
+        terraform_plan = importlib.import_module(_TERRAFORM_PLAN)
+    except ModuleNotFoundError as exc:
+        if exc.name == _TERRAFORM_PLAN:
+            return None
+        raise
+    return terraform_plan if hasattr(terraform_plan, "is_plan") and hasattr(terraform_plan, "load_plan") else None
 
 
 def _declared_parameters(template: JObject) -> dict[str, str]:
@@ -136,7 +192,7 @@ class _Walker:
         azure_type = full_type.lower()
         builder = BUILDERS.get(azure_type)
         if builder is not None:
-            yield from builder(decl, _inline_child)
+            yield from builder(decl, inline_child)
         if azure_type == DEPLOYMENT:
             yield from self.deployment(decl)
         children = node.get("resources")
@@ -196,7 +252,7 @@ def _full_name(name: str | Unresolved, names: tuple[str, ...] | None) -> str | U
     return "/".join(names) if names else name
 
 
-def _inline_child(item: Item, owner: Decl, parent: Parent, segment: str) -> Decl:
+def inline_child(item: Item, owner: Decl, parent: Parent, segment: str) -> Decl:
     """A child declared inside its parent's properties (``agentPoolProfiles``, ``subnets``),
     written there or made by a property copy loop."""
     node, scope = item.node, item.scope

@@ -33,7 +33,8 @@ class Scope:
     """One template's names. Mutable only for its caches, which live as long as one file load.
 
     ``supplied`` holds parameter values given from outside (a nested deployment's
-    ``parameters``, or the stand-ins for what a parameter file sets); they win over defaults. ``copy_indexes`` binds the property copy loops
+    ``parameters``, or the values of the parameter file of one deployment); they win over
+    defaults. ``copy_indexes`` binds the property copy loops
     being expanded (lower-case loop name -> index), for ``copyIndex('name')``; a scope bound to
     one index is made by ``with_copy_index`` and shares its template's caches.
     """
@@ -45,6 +46,8 @@ class Scope:
     copy_variables: frozenset[str] = frozenset()
     supplied: Mapping[str, Any] = field(default_factory=dict)
     copy_indexes: Mapping[str, int] = field(default_factory=dict)
+    # Subscription exports hold deployed values: a string starting with `[` is text, never an expression.
+    literal: bool = False
     errors: list[ParseError] = field(default_factory=list)
     _values: dict[tuple[str, str], Any] = field(default_factory=dict)
     _in_progress: set[tuple[str, str]] = field(default_factory=set)
@@ -91,6 +94,8 @@ class Scope:
         return [self.value(item) for item in node.items]
 
     def string(self, raw: str, start: int, end: int) -> Any:
+        if self.literal:
+            return raw
         if not is_expression(raw):
             return unescape_literal(raw)
         body = expression_body(raw)

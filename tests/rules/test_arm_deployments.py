@@ -1,6 +1,6 @@
-"""ARM deployments the model cannot see whole: linked templates (``templateLink``) and templates
-deployed with a parameter file. Rules about all clusters hold back instead of guessing from
-what is written in the one file."""
+"""ARM deployments: linked templates (``templateLink``), which the model cannot see, so rules
+about all clusters hold back; and templates deployed with parameter files, one deployment per
+file, whose findings at one template line are merged with each parameter file related."""
 
 import json
 
@@ -11,12 +11,15 @@ from tests.helpers import findings_for, run
 
 F = "fixtures/BCDR101/unresolved"
 LINKED = f"{F}/arm-linked-template"
-PARAMS = f"{F}/arm-parameter-file"
+PARAMS = "fixtures/BCDR101/bad/arm-parameter-file"
+STAMPS = "fixtures/BCDR402/bad/arm-parameter-files"
+BASIC = "fixtures/BCDR302/bad/arm-parameter-files"
+PF = "fixtures/BCDR001/parameter-files"
 
 
-def _cli(*args: str) -> list[dict]:
+def _cli(*args: str, exit_code: int = 0) -> list[dict]:
     result = CliRunner().invoke(main, ["check", *args, "--format", "json"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output  # notes only
+    assert result.exit_code == exit_code, result.output
     return json.loads(result.output)["findings"]
 
 
@@ -43,34 +46,133 @@ def test_linked_template_alone_gives_no_other_finding(at_root):
     assert findings_for([LINKED]) == [("BCDR002", f"{LINKED}/main.json", 26)]
 
 
-# -- a parameter file beside the template --------------------------------------------------
+# -- a parameter file beside the template: the deployment uses its values ------------------
 
 
-def test_parameter_file_location_is_not_the_default_through_the_cli(at_root):
-    # The default says eastus2 only; the parameter file deploys westeurope: no guess, a note.
-    findings = _cli(PARAMS, "--select", "BCDR1", "--select", "BCDR002")
-    assert _where(findings) == [("BCDR002", f"{PARAMS}/azuredeploy.json", 14)]
-    (note,) = findings
-    assert "`parameters('location')`" in note["message"]
-    assert f"set per deployment by {PARAMS}/azuredeploy.parameters.json" in note["message"]
-
-
-def test_parameter_file_load_balancer_sku_is_not_the_default(at_root):
-    # The default is standard, the file sets basic: BCDR302 must not pass it on the default.
-    assert findings_for([PARAMS], ["BCDR302", "BCDR002"]) == [("BCDR002", f"{PARAMS}/azuredeploy.json", 21)]
-    (note,) = run([PARAMS], ["BCDR302", "BCDR002"])
-    assert "`parameters('lbSku')`" in note.message
-    assert note.needed_by == ("BCDR302",)
-
-
-def test_parameter_file_fixture_all_rules(at_root):
-    assert findings_for([PARAMS]) == [
-        ("BCDR002", f"{PARAMS}/azuredeploy.json", 14),
-        ("BCDR002", f"{PARAMS}/azuredeploy.json", 21),
+def test_parameter_file_values_are_deployed_through_the_cli(at_root):
+    # The default says eastus2 with a Standard load balancer; the parameter file deploys
+    # westeurope with Basic. Both findings are at the template, with the parameter file related.
+    findings = _cli(PARAMS, "--select", "BCDR1,BCDR3,BCDR002", exit_code=1)
+    assert _where(findings) == [
+        ("BCDR101", f"{PARAMS}/azuredeploy.json", 14),
+        ("BCDR302", f"{PARAMS}/azuredeploy.json", 21),
+    ]
+    single, basic = findings
+    assert "is in westeurope" in single["message"]
+    assert [(r["location"]["path"], r["location"]["start_line"], r["message"]) for r in basic["related"]] == [
+        (f"{PARAMS}/azuredeploy.parameters.json", 4, f"deployed with {PARAMS}/azuredeploy.parameters.json"),
     ]
 
 
 def test_only_the_template_named_still_uses_its_parameter_file(at_root):
     assert findings_for([f"{PARAMS}/azuredeploy.json"], ["BCDR1", "BCDR002"]) == [
-        ("BCDR002", f"{PARAMS}/azuredeploy.json", 14),
+        ("BCDR101", f"{PARAMS}/azuredeploy.json", 14),
     ]
+
+
+# -- the multi-region reference architecture: one stamp, a parameter file per region ---------
+
+
+def test_two_regional_deployments_of_one_stamp_and_a_registry_without_their_replica(at_root):
+    # azuredeploy.json is deployed with azuredeploy.parameters.eastus2.json and
+    # azuredeploy.parameters.centralus.json: clusters in eastus2 and centralus (a pair, so no
+    # BCDR101/102); the shared registry lives in eastus2 and has no replica in centralus.
+    assert findings_for([STAMPS], ["BCDR1", "BCDR3", "BCDR4", "BCDR002"]) == [
+        ("BCDR402", f"{STAMPS}/shared-svcs-stamp.json", 10),
+    ]
+    (finding,) = run([STAMPS], ["BCDR402"])
+    assert finding.message == (
+        "container registry 'acrbaselineshared' (home eastus2, no replicas) has no replica in centralus, "
+        "where AKS clusters run: centralus ('aks-baseline-centralus')"
+    )
+    assert [(r.location.path, r.location.start_line, r.message) for r in finding.related] == [
+        (f"{STAMPS}/azuredeploy.json", 19, "AKS cluster 'aks-baseline-centralus' runs in centralus"),
+    ]
+
+
+def test_each_deployment_is_in_the_model_once(at_root):
+    from bcdr_lint import engine
+    from bcdr_lint.model import Kind
+
+    model = engine.check([STAMPS]).model
+    clusters = sorted((c.name, c.region, c.deployment.path) for c in model.of_kind(Kind.AKS_CLUSTER))
+    assert clusters == [
+        ("aks-baseline-centralus", "centralus", f"{STAMPS}/azuredeploy.parameters.centralus.json"),
+        ("aks-baseline-eastus2", "eastus2", f"{STAMPS}/azuredeploy.parameters.eastus2.json"),
+    ]
+    pools = {p.deployment.path.rsplit(".", 2)[-2]: p.get("count") for p in model.of_kind(Kind.NODE_POOL)}
+    assert pools == {"eastus2": 3, "centralus": 5}  # the default, and what centralus sets
+    # Each pool belongs to the cluster of its own deployment.
+    for pool in model.of_kind(Kind.NODE_POOL):
+        assert model.target(pool, "cluster").deployment == pool.deployment
+
+
+def test_the_same_finding_in_two_deployments_is_one_finding_with_both_files_related(at_root):
+    # The stamp is linked by metadata.template from both parameter files; both set Basic.
+    assert findings_for([BASIC], ["BCDR1", "BCDR3", "BCDR002"]) == [
+        ("BCDR302", f"{BASIC}/cluster-stamp.json", 20),
+    ]
+    (finding,) = run([BASIC], ["BCDR302"])
+    # The clusters are named after their region: the messages differ, each file says its own.
+    assert finding.message.endswith("(in 2 deployments of this template; see each parameter file)")
+    assert [(r.location.path, r.location.start_line) for r in finding.related] == [
+        (f"{BASIC}/azuredeploy.parameters.centralus.json", 5),
+        (f"{BASIC}/azuredeploy.parameters.eastus2.json", 5),
+    ]
+    assert "AKS cluster 'aks-inventory-eastus2' uses the Basic load balancer" in finding.related[1].message
+
+
+def test_param_file_option_replaces_the_pairs_found_by_name_or_link(at_root):
+    stamp = f"{BASIC}/cluster-stamp.json"
+    findings = _cli(BASIC, "--select", "BCDR1,BCDR3,BCDR002",
+                    "--param-file", f"{stamp}={BASIC}/azuredeploy.parameters.eastus2.json", exit_code=1)
+    # One deployment left, in eastus2 only: now a single region as well.
+    assert _where(findings) == [("BCDR101", stamp, 13), ("BCDR302", stamp, 20)]
+    assert all(f["message"].startswith("AKS cluster 'aks-inventory-eastus2'") for f in findings)
+    assert {r["location"]["path"] for f in findings for r in f["related"]} == {
+        f"{BASIC}/azuredeploy.parameters.eastus2.json",
+    }
+
+
+def test_param_file_option_pairs_a_file_named_for_another_template(at_root):
+    # azuredeploy.parameters.centralus.json is named for azuredeploy.json; --param-file gives it
+    # to shared-svcs-stamp.json instead, so the registry moves to centralus and the stamp keeps
+    # only its eastus2 deployment.
+    findings = _cli(STAMPS, "--select", "BCDR4", "--param-file",
+                    f"{STAMPS}/shared-svcs-stamp.json={STAMPS}/azuredeploy.parameters.centralus.json", exit_code=1)
+    assert _where(findings) == [("BCDR402", f"{STAMPS}/shared-svcs-stamp.json", 10)]
+    (finding,) = findings
+    assert "(home centralus, no replicas) has no replica in eastus2" in finding["message"]
+
+
+# -- parameter files that cannot be used -----------------------------------------------------
+
+
+def test_a_parameter_file_naming_a_missing_template_is_reported_at_the_link(at_root):
+    folder = f"{PF}/missing-template"
+    findings = _cli(folder, exit_code=1)
+    assert _where(findings) == [("BCDR001", f"{folder}/aks.parameters.prod.json", 5)]
+    assert findings[0]["message"].startswith(
+        f"this parameter file deploys {PF}/templates/aks-stamp.json, which does not exist"
+    )
+
+
+def test_an_unparseable_parameter_file_is_one_error_and_leaves_its_deployment_unknown(at_root):
+    folder = f"{PF}/broken"
+    assert findings_for([folder], ["BCDR1", "BCDR3", "BCDR002"]) == [
+        ("BCDR001", f"{folder}/azuredeploy.parameters.json", 6),
+        ("BCDR002", f"{folder}/azuredeploy.json", 13),
+    ]
+    note = next(f for f in run([folder], ["BCDR1", "BCDR002"]) if f.rule_id == "BCDR002")
+    assert f"its parameter file {folder}/azuredeploy.parameters.json could not be read" in note.message
+    assert note.needed_by == ("BCDR101", "BCDR102")
+
+
+def test_sarif_has_one_result_with_each_parameter_file_related(at_root):
+    result = CliRunner().invoke(main, ["check", BASIC, "--select", "BCDR302", "--format", "sarif"],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    (sarif_result,) = json.loads(result.output)["runs"][0]["results"]
+    assert sarif_result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == f"{BASIC}/cluster-stamp.json"
+    related = [r["physicalLocation"]["artifactLocation"]["uri"] for r in sarif_result["relatedLocations"]]
+    assert related == [f"{BASIC}/azuredeploy.parameters.centralus.json", f"{BASIC}/azuredeploy.parameters.eastus2.json"]

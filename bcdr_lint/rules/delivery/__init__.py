@@ -1,0 +1,1 @@
+"""Rules of area: delivery (CI/CD pipelines)."""

@@ -100,3 +100,16 @@ def test_paths_outside_the_current_folder_stay_absolute(tmp_path, monkeypatch):
     monkeypatch.chdir(elsewhere)
     assert discover([str(tmp_path / "repo")]).yaml == [(tmp_path / "repo/k8s/app.yaml").resolve().as_posix()]
     assert discover(["."]).yaml == []
+
+
+def test_pipelines_are_told_apart_from_manifests_by_where_they_live():
+    from bcdr_lint.loaders.discover import is_pipeline
+
+    assert is_pipeline(".github/workflows/deploy.yml")
+    assert is_pipeline("azure-pipelines.yml")
+    assert is_pipeline("ci/azure-pipelines-release.yaml")
+    assert is_pipeline(".azure-pipelines/deploy.yml")
+    assert is_pipeline("build/.pipelines/templates/deploy-stage.yml")
+    assert not is_pipeline("k8s/workflows/deploy.yml")  # not below .github
+    assert not is_pipeline("k8s/pipelines/tekton-pipeline.yaml")  # Tekton pipelines are Kubernetes objects
+    assert not is_pipeline(".github/dependabot.yml")

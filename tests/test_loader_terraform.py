@@ -192,17 +192,16 @@ def test_variables_without_default_are_unresolved_at_the_argument_that_uses_them
     assert cluster.azure_names == ()
 
 
-def test_functions_unknown_conditions_for_expressions_and_module_outputs_are_unresolved(unresolved):
+def test_functions_and_for_expressions_are_evaluated_unknown_conditions_and_missing_modules_are_not(unresolved):
     cluster = unresolved["azurerm_kubernetes_cluster.aks"]
-    assert _unresolved(cluster.get("sku_tier")) == (
-        "local.tier", 'lower("Standard"): function call, evaluated by Terraform', 30)
+    assert cluster.get("sku_tier") == "standard"  # lower("Standard") through a local
     pool = unresolved["azurerm_kubernetes_cluster.aks/default_node_pool"]
-    assert _unresolved(pool.get("zones")) == ("[for z in [1, 2] : tostring(z)]", "for expression", 34)
+    assert pool.get("zones") == ["1", "2"]  # [for z in [1, 2] : tostring(z)]
     # A condition that is not known leaves the whole conditional unknown, for the condition's cause.
     assert _unresolved(pool.get("count")) == (
         'var.location == "eastus" ? 3 : 2', "var.location: variable has no default", 35)
     assert _unresolved(pool.refs["subnet"]) == (
-        "module.network.subnet_id", "module outputs are not evaluated (modules are not instantiated yet)", 36)
+        "module.network.subnet_id", "no module call 'network' in this folder", 36)
 
 
 def test_locals_that_refer_to_each_other_in_a_cycle_are_unresolved(unresolved):
@@ -223,19 +222,21 @@ def test_data_sources_give_identity_references_and_nothing_they_read(unresolved)
         type=azure_id.VIRTUAL_NETWORK, names=("vnet-hub",), resource_group="rg-shared",
         text="data.azurerm_virtual_network.hub.id")
     assert _unresolved(peering.refs["local_vnet"]) == ("var.location", "variable has no default", 62)
-    subnet = unresolved["azurerm_subnet.pods"]
+    subnet = unresolved["azurerm_subnet.pods[0]"]
     assert subnet.refs["vnet"] == Ref(
         type=azure_id.VIRTUAL_NETWORK, names=("vnet-hub",), resource_group="rg-shared",
         text="data.azurerm_virtual_network.hub.name")
 
 
-def test_count_is_one_instance_and_count_index_is_unresolved(unresolved):
-    subnet = unresolved["azurerm_subnet.pods"]
-    assert _unresolved(subnet.name) == ('"pods-${count.index}"', "count.index: count is not expanded yet", 46)
+def test_count_declares_one_resource_per_index_and_references_pick_instances(unresolved):
+    first, second = unresolved["azurerm_subnet.pods[0]"], unresolved["azurerm_subnet.pods[1]"]
+    assert (first.name, second.name) == ("pods-0", "pods-1")  # "pods-${count.index}"
+    assert first.key.endswith(":azurerm_subnet.pods[0]") and first.location == second.location
+    assert "azurerm_subnet.pods" not in unresolved
     pool = unresolved["azurerm_kubernetes_cluster_node_pool.user"]
-    assert pool.refs["subnet"].key == subnet.key
+    assert pool.refs["subnet"].key == first.key
     assert pool.refs["subnet"].text == "azurerm_subnet.pods[0].id"
-    assert _unresolved(pool.get("zones")) == ("azurerm_subnet.pods[*].name", "splat expression", 56)
+    assert pool.get("zones") == ["pods-0", "pods-1"]  # azurerm_subnet.pods[*].name
     assert pool.get("mode") == "user" and pool.resource_group == "rg-shared"
 
 
@@ -312,7 +313,7 @@ def test_variables_and_locals_of_any_type_and_indexing(tmp_path):
         ("var.missing", "var.missing", "variable is not declared in this folder"),
         ("local.missing", "local.missing", "local value is not declared in this folder"),
         ("azurerm_subnet.nowhere.id", "azurerm_subnet.nowhere.id", "no resource azurerm_subnet.nowhere in this folder"),
-        ("each.value", "each.value", "for_each is not expanded yet"),
+        ("each.value", "each.value", "each.key and each.value exist only in a block with for_each"),
         ("[1][3]", "[1][3]", "index 3 not found in this value"),
         ("1 / 0", "1 / 0", "division by zero"),
     ],

@@ -10,7 +10,7 @@ import pytest
 from bcdr_lint.loaders import terraform_resources
 from bcdr_lint.loaders.base import LoadResult
 from bcdr_lint.loaders.terraform import load_module, load_modules
-from bcdr_lint.model import Kind, Resource, Unresolved
+from bcdr_lint.model import Kind, Model, Resource, Unresolved
 from tests.helpers import findings_for, run
 
 REMOTE = "registry and remote modules are not read offline"
@@ -142,7 +142,7 @@ _ROOT_CALLS_CHILD = '''module "dr" {
 '''
 
 
-def test_a_checked_local_module_is_read_as_a_child_whose_inputs_come_from_the_call(tree):
+def test_a_checked_local_module_is_instantiated_with_the_values_of_the_call(tree):
     folders = tree({
         "infra/envs/prod/main.tf": _ROOT_CALLS_CHILD,
         "infra/modules/aks/variables.tf": _VARIABLES,
@@ -150,13 +150,11 @@ def test_a_checked_local_module_is_read_as_a_child_whose_inputs_come_from_the_ca
     })
     result = load_modules(folders)
     assert errors(result) == []
-    (cluster,) = result.resources  # the call itself is no unread deployment: its folder is read
-    assert cluster.key == "tf:infra/modules/aks:azurerm_kubernetes_cluster.c"
-    assert unresolved(cluster.region) == (
-        "var.location",
-        "set by the module call at infra/envs/prod/main.tf:1; module instantiation comes later",
-        "infra/modules/aks/main.tf", 3,
-    )
+    # The call itself is no unread deployment, and the child folder is no root of its own.
+    (cluster,) = result.resources
+    assert cluster.key == "tf:infra/envs/prod:module.dr.azurerm_kubernetes_cluster.c"
+    assert (cluster.region, cluster.location.path, cluster.loc("region").start_line) == (
+        "centralus", "infra/modules/aks/main.tf", 3)
 
 
 def test_a_child_variable_no_call_sets_keeps_its_default(tree):
@@ -170,19 +168,19 @@ def test_a_child_variable_no_call_sets_keeps_its_default(tree):
     folders = tree({"main.tf": 'module "a" {\n  source = "./child"\n  location = "westus"\n}\n',
                     "child/main.tf": _VARIABLES + cluster})
     (registry,) = load_modules(folders).resources
-    assert registry.get("sku") == "premium"
-    assert isinstance(registry.region, Unresolved)
+    assert (registry.get("sku"), registry.region) == ("premium", "westus")
 
 
-def test_every_call_that_sets_an_input_is_named(tree):
+def test_every_call_instantiates_the_module_once_under_its_own_root(tree):
     folders = tree({
         "a/main.tf": 'module "x" {\n  source = "../child"\n  location = "westus"\n}\n',
         "b/main.tf": '\nmodule "y" {\n  source = "./../child/"\n  location = "eastus"\n}\n',
         "child/main.tf": _VARIABLES + _CLUSTER,
     })
-    (cluster,) = load_modules(folders).resources
-    assert cluster.region.reason == ("set by the module calls at a/main.tf:1, b/main.tf:2; "
-                                     "module instantiation comes later")
+    assert [(r.key, r.region) for r in load_modules(folders).resources] == [
+        ("tf:a:module.x.azurerm_kubernetes_cluster.c", "westus"),
+        ("tf:b:module.y.azurerm_kubernetes_cluster.c", "eastus"),
+    ]
 
 
 def test_the_same_folder_loaded_alone_is_a_root_module_with_its_defaults(tree):
@@ -231,7 +229,8 @@ def test_a_tfvars_value_that_is_not_a_literal_is_unresolved_at_the_resource(tree
     folders = tree({"main.tf": _VARIABLES + _CLUSTER, "terraform.tfvars": '\nlocation = lower(var.x)\n'})
     (cluster,) = load_modules(folders).resources
     assert unresolved(cluster.region) == (
-        "var.location", "lower(var.x): set in terraform.tfvars:2: function call, evaluated by Terraform", "main.tf", 9)
+        "var.location", "lower(var.x): set in terraform.tfvars:2: functions may not be called in a variables file",
+        "main.tf", 9)
 
 
 @pytest.mark.parametrize(
@@ -351,3 +350,155 @@ def test_a_heredoc_with_an_unknown_interpolation_is_unresolved(tree):
     (group,) = load_modules(tree({"main.tf": text})).resources
     assert unresolved(group.name) == ("<<EOT\n${var.nope}\nEOT", "var.nope: variable is not declared in this folder",
                                       "main.tf", 2)
+
+
+# -- module instances --------------------------------------------------------------------------
+
+_NETWORK = '''variable "region" {}
+variable "cidr" {
+  default = "10.0.0.0/16"
+}
+resource "azurerm_virtual_network" "v" {
+  name                = "vnet-${var.region}"
+  location            = var.region
+  resource_group_name = "rg-net"
+  address_space       = [var.cidr]
+}
+output "vnet_id" {
+  value = azurerm_virtual_network.v.id
+}
+output "name" {
+  value = azurerm_virtual_network.v.name
+}
+'''
+
+_STAMPS = '''variable "regions" {
+  default = { east = "eastus2", west = "westus3" }
+}
+module "net" {
+  for_each = var.regions
+  source   = "../modules/network"
+  region   = each.value
+}
+module "spare" {
+  count  = 2
+  source = "../modules/network"
+  region = "centralus"
+  cidr   = "10.${count.index + 8}.0.0/16"
+}
+resource "azurerm_virtual_network_peering" "east_to_west" {
+  name                      = "east-to-west"
+  resource_group_name       = "rg-net"
+  virtual_network_name      = module.net["east"].name
+  remote_virtual_network_id = module.net["west"].vnet_id
+}
+'''
+
+
+def test_module_for_each_and_count_instantiate_the_child_once_per_instance(tree):
+    result = load_modules(tree({"live/main.tf": _STAMPS, "modules/network/main.tf": _NETWORK}))
+    assert errors(result) == []
+    found = by_key(result)
+    assert [(key, r.name, r.region, r.get("address_space")) for key, r in found.items()
+            if r.kind is Kind.VIRTUAL_NETWORK] == [
+        ('tf:live:module.net["east"].azurerm_virtual_network.v', "vnet-eastus2", "eastus2", ["10.0.0.0/16"]),
+        ('tf:live:module.net["west"].azurerm_virtual_network.v', "vnet-westus3", "westus3", ["10.0.0.0/16"]),
+        ("tf:live:module.spare[0].azurerm_virtual_network.v", "vnet-centralus", "centralus", ["10.8.0.0/16"]),
+        ("tf:live:module.spare[1].azurerm_virtual_network.v", "vnet-centralus", "centralus", ["10.9.0.0/16"]),
+    ]
+    # Each instance is located where its block is written, in the module.
+    assert {r.location.path for r in found.values() if r.kind is Kind.VIRTUAL_NETWORK} == {"modules/network/main.tf"}
+
+
+def test_module_outputs_reach_the_callers_resources(tree):
+    result = load_modules(tree({"live/main.tf": _STAMPS, "modules/network/main.tf": _NETWORK}))
+    found = by_key(result)
+    peering = found["tf:live:azurerm_virtual_network_peering.east_to_west"]
+    model = Model(result.resources)
+    assert model.target(peering, "remote_vnet") is found['tf:live:module.net["west"].azurerm_virtual_network.v']
+    assert peering.refs["remote_vnet"].text == "azurerm_virtual_network.v.id"  # as the output writes it
+    # The local VNet by name: the name comes out of the module too.
+    assert peering.refs["local_vnet"].names == ("vnet-eastus2",)
+
+
+def test_nested_modules_and_a_remote_module_inside_a_child(tree):
+    folders = tree({
+        "live/main.tf": 'module "platform" {\n  source = "../modules/platform"\n  region = "swedencentral"\n}\n',
+        "modules/platform/main.tf": '''variable "region" {}
+module "network" {
+  source = "../network"
+  region = var.region
+}
+module "monitoring" {
+  source = "Azure/avm-res-operationalinsights-workspace/azurerm"
+}
+output "vnet" {
+  value = module.network.name
+}
+''',
+        "modules/network/main.tf": _NETWORK,
+    })
+    result = load_modules(folders)
+    assert errors(result) == []
+    assert [(r.kind, r.key, r.region) for r in result.resources] == [
+        (Kind.VIRTUAL_NETWORK, "tf:live:module.platform.module.network.azurerm_virtual_network.v", "swedencentral"),
+        (Kind.UNREAD_DEPLOYMENT, "tf:live:module.platform.module.monitoring", None),
+    ]
+
+
+def test_an_unknown_module_for_each_keeps_one_uncertain_instance(tree):
+    root = ('variable "regions" {}\nmodule "net" {\n  for_each = var.regions\n  source = "../modules/network"\n'
+            '  region = each.value\n}\n')
+    result = load_modules(tree({"live/main.tf": root, "modules/network/main.tf": _NETWORK}))
+    (vnet,) = result.resources
+    assert vnet.key == "tf:live:module.net.azurerm_virtual_network.v"
+    assert unresolved(vnet.get("deployed")) == ("var.regions", "variable has no default", "live/main.tf", 3)
+    assert unresolved(vnet.region)[:2] == (
+        "var.region", "set by the module call at live/main.tf:5 to each.value; "
+                      "the for_each value is not known statically")
+
+
+def test_an_unknown_input_says_which_call_set_it(tree):
+    root = 'variable "where" {}\nmodule "net" {\n  source = "../modules/network"\n  region = var.where\n}\n'
+    (vnet,) = load_modules(tree({"live/main.tf": root, "modules/network/main.tf": _NETWORK})).resources
+    assert unresolved(vnet.region) == (
+        "var.region", "set by the module call at live/main.tf:4 to var.where; variable has no default",
+        "modules/network/main.tf", 7)
+
+
+def test_a_required_input_the_call_leaves_out_and_a_missing_output_are_unresolved(tree):
+    root = ('module "net" {\n  source = "../modules/network"\n}\n'
+            'resource "azurerm_resource_group" "g" {\n  name = module.net.nope\n  location = "eastus"\n}\n')
+    result = load_modules(tree({"live/main.tf": root, "modules/network/main.tf": _NETWORK}))
+    vnet, group = sorted(result.resources, key=lambda r: r.kind.value)[::-1]
+    assert unresolved(vnet.region)[:2] == (
+        "var.region", "the module call at live/main.tf:1 does not set it and it has no default")
+    assert unresolved(group.name)[:2] == ("module.net.nope", "module.net has no output 'nope'")
+
+
+def test_a_folder_only_called_yields_no_root_of_its_own_and_one_nobody_calls_is_a_root(tree):
+    folders = tree({"live/main.tf": 'module "off" {\n  count = 0\n  source = "../modules/network"\n}\n',
+                    "modules/network/main.tf": _NETWORK,
+                    "modules/unused/main.tf": _NETWORK.replace("variable \"region\" {}", 'variable "region" {\n  default = "northeurope"\n}')})
+    assert [r.key for r in load_modules(folders).resources] == ["tf:modules/unused:azurerm_virtual_network.v"]
+
+
+def test_errors_in_a_child_are_reported_once_for_all_its_instances(tree):
+    child = 'resource "azurerm_resource_group" "g" {\n  count = -1\n  name = "rg"\n}\n'
+    folders = tree({"live/main.tf": 'module "m" {\n  count = 3\n  source = "../child"\n}\n',
+                    "child/main.tf": child, "unused/main.tf": 'module "m" {\n  count = 0\n  source = "../broken"\n}\n',
+                    "broken/main.tf": "resource {\n"})
+    result = load_modules(folders)
+    assert errors(result) == [
+        ("count must not be negative (got -1)", "child/main.tf", 2),
+        ("Terraform syntax error: unexpected end of file (unclosed block, bracket or string?)", "broken/main.tf", 1),
+    ]
+    assert len(result.resources) == 3
+
+
+def test_modules_that_call_each_other_are_an_error_not_a_loop(tree):
+    folders = tree({"a/main.tf": 'module "b" {\n  source = "../b"\n}\n' + _VARIABLES + _CLUSTER,
+                    "b/main.tf": 'module "a" {\n  source = "../a"\n}\n'})
+    result = load_modules(folders)
+    assert errors(result) == [("module 'a' calls the module it is in (a)", "b/main.tf", 1)]
+    assert [r.key for r in result.resources] == ["tf:a:azurerm_kubernetes_cluster.c"]

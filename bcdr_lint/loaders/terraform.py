@@ -5,31 +5,35 @@ data sources are indexed (here), override files are merged into what they overri
 (``terraform_override``), values are evaluated statically (``terraform_eval``) and azurerm blocks
 become normalized resources (``terraform_resources``).
 
-All folders of a run are parsed before any is evaluated: a folder that another one calls as a
-module is a child module, whose variables the call sets (``terraform_modules``); any other folder
-is a root module, whose auto-loaded tfvars files set its variables (``terraform_tfvars``).
+All folders of a run are read for their module calls before any is evaluated: a folder that
+another one calls is a child module, instantiated once per call and per ``count``/``for_each``
+instance with the caller's values (``terraform_modules``), never on its own; every other folder
+is a root module. A root's variables come from its defaults, then the variable files Terraform
+loads by itself, then ``--var-file`` files in order (``terraform_tfvars``). A root named with
+``--param-file FOLDER=FILE.tfvars`` is deployed once per such file (after the other files), as
+``terraform plan -var-file`` would: its resources carry that ``deployment`` and ``@FILE`` in
+their keys.
 
-A resource whose ``count`` is 0 or whose ``for_each`` is empty declares nothing; one with more
-instances is one resource for now; one whose count/for_each is not known is one resource whose
-``deployed`` attribute (and that of its inline children) is that argument, unresolved.
-
-Not yet: module calls are not instantiated with the caller's values (``caller_inputs`` is where
-they will come from), count/for_each instances are not expanded (``_evaluate``, where resources
-are built), and ``-var``/``--var-file`` values are not read (``Evaluator._variable``).
+A resource whose ``count`` is 0 or whose ``for_each`` is empty declares nothing; a known count or
+for_each declares one resource per instance (``address[0]``, ``address["key"]``); one whose
+count/for_each is not known is one resource whose ``deployed`` attribute (and that of its inline
+children, and of everything in a module instance that is as uncertain) is that argument,
+unresolved. ``-var`` values are not read.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Callable, TypeVar
 
 from bcdr_lint.loaders import terraform_modules, terraform_override, terraform_tfvars
 from bcdr_lint.loaders.base import LoadResult, UnreadableFile, read_text
-from bcdr_lint.loaders.terraform_eval import Evaluator, ModuleScope
+from bcdr_lint.loaders.terraform_eval import Evaluator, ModuleContext, ModuleScope
 from bcdr_lint.loaders.terraform_hcl import Block, HclSyntaxError, parse_file
-from bcdr_lint.loaders.terraform_modules import ModuleCall
+from bcdr_lint.loaders.terraform_modules import ModuleCall, ModuleTree
 from bcdr_lint.loaders.terraform_resources import ResourceBuilder
-from bcdr_lint.model import Location, ParseError
+from bcdr_lint.model import Location, ParseError, Unresolved
 from bcdr_lint.options import RunOptions
 
 # Top-level blocks that declare nothing the model holds yet.
@@ -46,11 +50,12 @@ def load_module(folder: str, files: list[str]) -> LoadResult:
 def load_modules(modules: dict[str, list[str]], options: RunOptions | None = None) -> LoadResult:
     """Every folder (key: its path as discovery shows it -> its .tf files). A folder that fails
     is reported at its first file and does not stop the others."""
+    options = options or RunOptions()
     result = LoadResult()
     real_paths = {os.path.realpath(folder): folder for folder in modules}
-    # First pass: the module calls, which decide how each folder's variables are read. Only
-    # folders whose text mentions `module` are parsed for it, and their trees are not kept:
-    # holding every tree of a monorepo at once tripled the peak memory.
+    # First pass: the module calls, which decide which folders are roots. Only folders whose
+    # text mentions `module` are parsed for it, and their trees are not kept: holding every
+    # tree of a monorepo at once tripled the peak memory.
     calls: dict[str, list[ModuleCall]] = {}
     for folder, files in sorted(modules.items()):
         if not any(_mentions_module(path) for path in files):
@@ -60,21 +65,148 @@ def load_modules(modules: dict[str, list[str]], options: RunOptions | None = Non
             found = _isolated(_first(folder, files), result,
                               terraform_modules.calls_of, scope, real_paths, result.errors)
             calls[folder] = found or []
-    callers: dict[str, list[ModuleCall]] = {}
-    for found in calls.values():
-        for call in found:
-            if call.target is not None:
-                callers.setdefault(call.target, []).append(call)
-    # Second pass: each folder parsed (its errors reported here, once) and evaluated in turn.
+
+    def parse(folder: str) -> ModuleScope | None:
+        return _isolated(_first(folder, modules[folder]), result, _parse, folder, modules[folder], result.errors)
+
+    # Child scopes are parsed once, when first instantiated, and kept for the other instances.
+    tree = ModuleTree(calls, parse)
+    deployments = _deployments(options.param_files, real_paths)
+    called = tree.called()
+    roots = _roots(sorted(modules), tree, set(deployments))
+    shared = terraform_tfvars.read_values([_shown(path) for path in options.var_files], result.errors)
+    # Second pass: each root parsed (its errors reported here, once) and evaluated in turn.
     for folder, files in sorted(modules.items()):
-        scope = _isolated(_first(folder, files), result, _parse, folder, files, result.errors)
+        # Read in every folder, so a broken file is reported even where Terraform would not load it.
+        tfvars = terraform_tfvars.read_values(terraform_tfvars.auto_files(folder), result.errors)
+        if folder not in roots:
+            continue
+        scope = tree.scope(folder) if folder in called else parse(folder)
         if scope is None:
             continue
-        loaded = _isolated(_first(folder, files), result,
-                           _evaluate, scope, calls.get(folder, []), callers.get(folder, []))
-        if loaded is not None:
+        for deployment in deployments.get(folder, [None]):
+            values = {**tfvars, **shared}
+            key_space = folder
+            if deployment is not None:
+                values.update(_deployment_values(deployment, scope, result.errors))
+                key_space = f"{folder}@{deployment}"
+            loaded = _isolated(_first(folder, files), result, _evaluate_root, scope, key_space, values, tree)
+            if loaded is None:
+                continue
+            if deployment is not None:
+                where = Location(deployment, 1, 1)
+                loaded.resources = [dataclasses.replace(r, deployment=where) for r in loaded.resources]
             result.extend(loaded)
+    # Child folders no call instantiated (count = 0): their syntax errors are still reported.
+    for folder in sorted(modules):
+        if folder not in roots and folder not in tree.parsed():
+            parse(folder)
+    result.errors = list(dict.fromkeys(result.errors))  # one child's error, once for all its instances
     return result
+
+
+def _roots(folders: list[str], tree: ModuleTree, named: set[str]) -> set[str]:
+    """Folders no other folder calls, and those named with --param-file; then, for modules
+    that only call each other (which Terraform rejects), the first of each such group."""
+    called = tree.called()
+    roots = {folder for folder in folders if folder not in called or folder in named}
+    reached: set[str] = set()
+
+    def reach(start: str) -> None:
+        pending = [start]
+        while pending:
+            current = pending.pop()
+            if current not in reached:
+                reached.add(current)
+                pending.extend(tree.callees(current))
+
+    for root in sorted(roots):
+        reach(root)
+    for folder in folders:
+        if folder not in reached:
+            roots.add(folder)
+            reach(folder)
+    return roots
+
+
+def _deployments(pairs: tuple[tuple[str, str], ...], real_paths: dict[str, str]) -> dict[str, list[str]]:
+    """Root folder -> the tfvars files it is deployed with (``--param-file FOLDER=FILE``)."""
+    found: dict[str, list[str]] = {}
+    for template, parameters in pairs:
+        real = os.path.realpath(template)
+        if real.endswith(".tf") and os.path.isfile(real):
+            real = os.path.dirname(real)
+        folder = real_paths.get(real)
+        if folder is not None and parameters.endswith((".tfvars", ".tfvars.json")):
+            shown = _shown(parameters)
+            if shown not in found.setdefault(folder, []):
+                found[folder].append(shown)
+    return found
+
+
+def _deployment_values(path: str, scope: ModuleScope, errors: list[ParseError]) -> dict:
+    """The values one deployment's tfvars file sets. A file that cannot be read is still a
+    deployment (as an unreadable ARM parameter file is): any variable may be set in it."""
+    found: list[ParseError] = []
+    values = terraform_tfvars.read_values([path], found)
+    if not found:
+        return values
+    errors.extend(found)
+    reason = f"its variables file {path} could not be read: {found[0].message}"
+    return {name: Unresolved(f"var.{name}", reason) for name in scope.variables}
+
+
+def _shown(path: str) -> str:
+    """A path as discovery shows paths: relative to the working directory when below it, POSIX."""
+    real = os.path.realpath(path)
+    relative = os.path.relpath(real)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return real.replace(os.sep, "/")
+    return relative.replace(os.sep, "/")
+
+
+def _evaluate_root(scope: ModuleScope, key_space: str, values: dict, tree: ModuleTree) -> LoadResult:
+    result = LoadResult()
+    evaluator = Evaluator(scope, ModuleContext(key_space, variables=values, tree=tree))
+    try:
+        _instantiate(evaluator, None, tree, result)
+    finally:
+        evaluator.release()
+    return result
+
+
+def _instantiate(evaluator: Evaluator, inherited: Unresolved | None, tree: ModuleTree, result: LoadResult) -> None:
+    """The resources of one module instance and of the module instances it calls. ``inherited``:
+    the enclosing module call's unknown count/for_each, which its resources share."""
+    builder = ResourceBuilder(evaluator)
+    prefix = evaluator.prefix
+    for address, block in evaluator.scope.resources.items():
+        expansion = evaluator.expand(block, address)
+        if expansion.instances.error is not None:
+            result.errors.append(expansion.instances.error)
+        if not expansion.exist:
+            continue  # statically absent, like an ARM resource with condition: false
+        deployed = expansion.instances.unknown or inherited
+        for instance_address, member in expansion.members:
+            result.resources.extend(builder.build(prefix + instance_address, member, deployed))
+    for name in evaluator.scope.modules:
+        found = evaluator.module(name)
+        if found is None:
+            continue
+        for error in (found.expansion.instances.error, found.error):
+            if error is not None:
+                result.errors.append(error)
+        if not found.expansion.exist:
+            continue
+        deployed = found.expansion.instances.unknown or inherited
+        if found.reason is not None:
+            call = tree.call(evaluator.scope.folder, name)
+            if call is not None and found.error is None:
+                key = terraform_modules.unread_key(evaluator.key_space, prefix, name)
+                result.resources.append(terraform_modules.unread_deployment(call, key, deployed))
+            continue
+        for child in found.children:
+            _instantiate(child, deployed, tree, result)
 
 
 def _mentions_module(path: str) -> bool:
@@ -109,28 +241,6 @@ def _parse(folder: str, files: list[str], errors: list[ParseError]) -> ModuleSco
         for block in _read(path, errors):
             _override(scope, block, errors)
     return scope
-
-
-def _evaluate(scope: ModuleScope, calls: list[ModuleCall], callers: list[ModuleCall]) -> LoadResult:
-    result = LoadResult()
-    # Read in every folder, so a broken file is reported even where Terraform would not load it.
-    tfvars = terraform_tfvars.read_values(terraform_tfvars.auto_files(scope.folder), result.errors)
-    # A child module never reads tfvars files: its caller sets its variables.
-    scope.variable_values.update(terraform_modules.caller_inputs(callers) if callers else tfvars)
-    evaluator = Evaluator(scope)
-    builder = ResourceBuilder(evaluator)
-    for address, block in scope.resources.items():
-        instances = evaluator.instances(block)
-        if instances.error is not None:
-            result.errors.append(instances.error)
-        if not instances.exist:
-            continue  # statically absent, like an ARM resource with condition: false
-        # Instance expansion plugs in here: one resource per count index / for_each key
-        # (``address[0]``, ``address["key"]``) when ``instances.count`` is known.
-        result.resources.extend(builder.build(address, block, instances.unknown))
-    for call in calls:
-        result.resources.extend(terraform_modules.unread_deployment(call, evaluator, result.errors))
-    return result
 
 
 def _read(path: str, errors: list[ParseError]) -> list[Block]:

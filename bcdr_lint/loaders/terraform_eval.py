@@ -1,10 +1,15 @@
-"""Static evaluation of Terraform expressions over the tree-sitter trees of one module (folder).
+"""Static evaluation of Terraform expressions over the tree-sitter trees of one module instance.
 
-Every argument is evaluated at most once (memoized by argument), so references between
-resources, locals and variables cost a dictionary lookup, never a re-walk.
+Every argument is evaluated at most once per module instance (memoized by argument), so
+references between resources, locals and variables cost a dictionary lookup, never a re-walk.
+The folder's parsed blocks (``ModuleScope``) are shared by all instances of a module; what
+differs per instance is its ``ModuleContext``: the variable values (a root's tfvars files, a
+child's module call), and the address prefix its resources are keyed with.
 
-Literals, strings, collections and operators are ``terraform_expressions``; this module adds
-the scope: references to variables, locals, resources and data sources.
+Literals, strings, collections, operators, functions and ``for`` are ``terraform_expressions``;
+``count``/``for_each`` instances are ``terraform_instances``; ``dynamic`` blocks are
+``terraform_dynamic``; this module adds the scope: variables, locals, resources, data
+sources and module calls.
 
 Inside the evaluator an ``Unresolved`` names its *cause* (``var.location``, "variable has no
 default"); ``at_argument`` re-states it at the argument that uses it, with that argument's
@@ -13,67 +18,65 @@ source text and location, so a finding shows both what was written and why it is
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from tree_sitter import Node
 
-from bcdr_lint.loaders.terraform_expressions import Env, Expressions
 from bcdr_lint.loaders import terraform_instances as instances
+from bcdr_lint.loaders.terraform_dynamic import MISSING, DynamicBlocks
+from bcdr_lint.loaders.terraform_expressions import Env, Expressions, Lazy
 from bcdr_lint.loaders.terraform_hcl import Argument, Block, SourceFile, reference, root_length, steps_of
+from bcdr_lint.loaders.terraform_modules_eval import (
+    ModuleContext, ModuleInstances, ModuleScope, ModuleValues, unknown_instances,
+)
 from bcdr_lint.loaders.terraform_types import DATA_IDENTITIES, IDENTITIES, IdentitySpec, resource_key
 from bcdr_lint.model import Location, Ref, Unresolved
 from bcdr_lint.model.azure_id import ref_from_azure_id
 
+__all__ = ["MISSING", "Evaluator", "ModuleContext", "ModuleScope", "at_argument"]
 
-class _Missing:
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Any = _Missing()  # the argument is not written in the block
 _IN_PROGRESS = object()
 
-# Reference roots that need an instantiated module, an expanded count/for_each or a run.
+# Reference roots that need a run, or a block with count/for_each around them.
 _RUNTIME_ROOTS = {
-    "module": "module outputs are not evaluated (modules are not instantiated yet)",
-    "each": "for_each is not expanded yet",
-    "count": "count is not expanded yet",
+    "each": "each.key and each.value exist only in a block with for_each",
+    "count": "count.index exists only in a block with count",
     "path": "depends on where Terraform runs",
     "terraform": "depends on the Terraform workspace",
     "self": "known only inside provisioners",
 }
 
 
-@dataclass
-class ModuleScope:
-    """Everything one folder declares, by name. ``resources``/``data`` keyed ``type.name``."""
-
-    folder: str
-    variables: dict[str, Block] = field(default_factory=dict)
-    locals: dict[str, Argument] = field(default_factory=dict)
-    resources: dict[str, Block] = field(default_factory=dict)
-    data: dict[str, Block] = field(default_factory=dict)
-    # Indexed only so that override files can find what they override.
-    outputs: dict[str, Block] = field(default_factory=dict)
-    modules: dict[str, Block] = field(default_factory=dict)  # module calls, by name
-    # Values that replace variables' defaults: from auto-loaded tfvars files, or an
-    # ``Unresolved`` for an input a module call sets (``terraform_modules``).
-    variable_values: dict[str, Any] = field(default_factory=dict)
-
-
 Identity = tuple[str | None, tuple[str, ...], str | None]
 
 
-class Evaluator(Expressions):
-    def __init__(self, scope: ModuleScope) -> None:
+class Evaluator(ModuleValues, DynamicBlocks, Expressions):
+    def __init__(self, scope: ModuleScope, context: ModuleContext | None = None) -> None:
         self.scope = scope
+        self.context = context or ModuleContext(scope.folder)
+        self.key_space = self.context.key_space
+        self.prefix = self.context.prefix
         # Keyed by the objects themselves (identity hashing), never by id(): blocks made for
         # dynamic content are short-lived and a recycled id would return another's value.
         self._values: dict[Argument, Any] = {}
         self._identities: dict[Block, Identity] = {}
         self._instances: dict[Block, instances.Instances] = {}
+        self._expansions: dict[Block, instances.Expansion] = {}
+        self._objects: dict[Block, Any] = {}
+        self._variables: dict[str, Any] = {}
+        self._modules: dict[str, ModuleInstances] = {}
         self._resource_types = {address.split(".", 1)[0] for address in scope.resources}
+
+    def release(self) -> None:
+        """Drop what this instance and the module instances it called have evaluated. Values
+        refer back to their evaluator (a resource as an object, a child to its caller): cycles
+        the engine's disabled garbage collector would never free, each holding parse trees."""
+        for found in self._modules.values():
+            for child in found.children:
+                child.release()
+        for table in (self._values, self._identities, self._instances, self._expansions, self._objects,
+                      self._variables, self._modules):
+            table.clear()
 
     # -- arguments -----------------------------------------------------------------------
 
@@ -104,7 +107,8 @@ class Evaluator(Expressions):
         return value
 
     def resource_reference(self, arg: Argument, attribute: str) -> str | None:
-        """The address ``type.name`` when ``arg`` is exactly ``type.name.<attribute>``."""
+        """The address ``type.name`` when ``arg`` is exactly ``type.name.<attribute>`` of a
+        resource of this module that is one instance (for ``ref_to`` with its block)."""
         found = reference(arg.expr, arg.file)
         if found is None:
             return None
@@ -113,10 +117,42 @@ class Evaluator(Expressions):
             return None
         address = f"{root}.{steps[0][1]}"
         block = self.scope.resources.get(address)
-        return address if block is not None and self.instances(block).exist else None
+        if block is None:
+            return None
+        expansion = self.expand(block, address)
+        return address if expansion.exist and not expansion.repeated else None
+
+    def instance_reference(self, arg: Argument, attribute: str) -> Ref | None:
+        """An exact reference to the resource instance ``arg`` reads ``attribute`` of, when it
+        is written ``type.name.<attribute>`` or ``type.name[key].<attribute>`` (the key known,
+        ``count.index`` and ``each.key`` included): ``resource_reference`` for counted resources."""
+        found = reference(arg.expr, arg.file)
+        if found is None:
+            return None
+        root, steps = found
+        if not steps or steps[0][0] != "attr" or steps[-1] != ("attr", attribute) or len(steps) not in (2, 3):
+            return None
+        address = f"{root}.{steps[0][1]}"
+        block = self.scope.resources.get(address)
+        if block is None:
+            return None
+        expansion = self.expand(block, address)
+        if not expansion.exist:
+            return None
+        if len(steps) == 2:
+            member = expansion.members[0] if not expansion.repeated else None
+        elif not expansion.repeated:
+            member = expansion.members[0] if expansion.mode == "unknown" else None  # the stand-in
+        else:
+            key = self._index(expansion.keys, steps[1][1], arg.file, arg.text, arg.env)
+            member = next((m for k, m in zip(expansion.keys, expansion.members) if k == key), None)
+            member = member if not isinstance(key, Unresolved) else None
+        return self.ref_to(member[1], member[0], arg.text) if member is not None else None
+
+    # -- instances -------------------------------------------------------------------------
 
     def instances(self, block: Block) -> instances.Instances:
-        """How many instances a resource block declares (its ``count`` or ``for_each``)."""
+        """How many instances a resource, data or module block declares (count or for_each)."""
         known = self._instances.get(block)
         if known is not None:
             return known
@@ -133,58 +169,13 @@ class Evaluator(Expressions):
         self._instances[block] = found
         return found
 
-    def blocks(self, block: Block, block_type: str) -> tuple[list[Block], list[Unresolved]]:
-        """The child blocks of ``block_type``, with ``dynamic`` blocks expanded where their
-        ``for_each`` is known; each one that is not comes back as an ``Unresolved``."""
-        found = block.children(block_type)
-        unknown: list[Unresolved] = []
-        for generator in block.dynamic(block_type):
-            expanded = self._expand(generator, block_type)
-            if isinstance(expanded, Unresolved):
-                unknown.append(expanded)
-            else:
-                found.extend(expanded)
-        return found, unknown
-
-    def nested_argument(self, block: Block, block_type: str, name: str) -> tuple[Any, Argument | None]:
-        """``name`` in the (single) nested ``block_type`` block, wherever it is written: a plain
-        block, or the content of a ``dynamic`` one. When a dynamic block whose for_each is
-        unknown may set it, the value is unknown too: (``Unresolved``, the argument in its content).
-        ``(MISSING, None)`` when no block sets it."""
-        found, _unknown = self.blocks(block, block_type)
-        if found:
-            first = found[0]
-            return self.argument(first, name), first.arguments.get(name)
-        for generator in block.dynamic(block_type):
-            cause = self._expand(generator, block_type)
-            if not isinstance(cause, Unresolved):
-                continue
-            contents = generator.children("content")
-            arg = contents[0].arguments.get(name) if contents else None
-            if arg is None and contents:
-                continue  # whether or not the block exists, it does not set the argument
-            where = arg.location if arg is not None else generator.location
-            reason = f'in dynamic "{block_type}": {cause.expression}: {cause.reason}'
-            return Unresolved(arg.text if arg is not None else cause.expression, reason, where), arg
-        return MISSING, None
-
-    def _expand(self, generator: Block, block_type: str) -> list[Block] | Unresolved:
-        """The blocks one ``dynamic`` block generates, or why they cannot be known."""
-        contents = generator.children("content")
-        items = self.argument(generator, "for_each")
-        if items is MISSING or not contents:
-            return Unresolved(f'dynamic "{block_type}"', "dynamic block without for_each or content",
-                              generator.location)
-        if isinstance(items, dict):
-            pairs = list(items.items())
-        elif isinstance(items, list):
-            pairs = list(enumerate(items))
-        else:
-            return items if isinstance(items, Unresolved) else Unresolved(
-                generator.arguments["for_each"].text, "for_each of a dynamic block is not a list or map",
-                generator.arguments["for_each"].location)
-        iterator = _iterator_name(generator, block_type)
-        return [contents[0].bound({iterator: {"key": key, "value": value}}, block_type) for key, value in pairs]
+    def expand(self, block: Block, address: str) -> instances.Expansion:
+        """The instances of a block (``address`` as the module writes it), each with its
+        ``count.index``/``each`` bound; the same objects however often it is asked."""
+        known = self._expansions.get(block)
+        if known is None:
+            known = self._expansions[block] = instances.expand(block, address, self.instances(block))
+        return known
 
     # -- identities ------------------------------------------------------------------------
 
@@ -227,9 +218,11 @@ class Evaluator(Expressions):
         return spec.azure_type, tuple(names) if complete else (), group
 
     def ref_to(self, block: Block, address: str, text: str) -> Ref:
+        """An exact reference to the resource ``block`` of this module instance declares at
+        ``address`` (with its instance key, if any)."""
         azure_type, names, group = self.identity(block)
         return Ref(type=azure_type, names=names, resource_group=group,
-                   key=resource_key(self.scope.folder, address), text=text)
+                   key=resource_key(self.key_space, self.prefix + address), text=text)
 
     # -- references ------------------------------------------------------------------------
 
@@ -237,9 +230,6 @@ class Evaluator(Expressions):
         text = file.between(parts[0].start_byte, parts[-1].end_byte)
         split = root_length(parts)
         steps = steps_of(parts[split:], file)
-        if steps is None:
-            splat = next(p for p in parts[split:] if p.type == "splat")
-            return Unresolved(file.between(parts[0].start_byte, splat.end_byte), "splat expression")
         if parts[0].type != "variable_expr":
             return self._apply(self._terms(parts[:split], file, env), steps, file, text, env)
         name = file.source(parts[0])
@@ -259,47 +249,70 @@ class Evaluator(Expressions):
             return self._apply(self.value_of(arg), steps[1:], file, text, env)
         if name == "data":
             return self._data(steps, file, text, env)
+        if name == "module":
+            return self._module(first, steps[1:], file, text, env)
         address = f"{name}.{first}"
         block = self.scope.resources.get(address)
         if block is not None:
-            return self._resource(block, address, steps[1:], file, text, env)
+            return self._instance_value(block, address, steps[1:], file, text, env, data=False)
         if name in self._resource_types or name.startswith("azurerm_"):
             return Unresolved(text, f"no resource {address} in this folder")
         return Unresolved(text, f"unknown reference {name!r}")
 
-    def _variable(self, name: str) -> Any:
-        # -var and --var-file values will plug in here, with those of auto-loaded tfvars files.
-        block = self.scope.variables.get(name)
+    def _data(self, steps: list, file: SourceFile, text: str, env: Env) -> Any:
+        if len(steps) < 2 or steps[0][0] != "attr" or steps[1][0] != "attr":
+            return Unresolved(text, "data source, read at plan time")
+        address = f"{steps[0][1]}.{steps[1][1]}"
+        block = self.scope.data.get(address)
         if block is None:
-            return Unresolved(f"var.{name}", "variable is not declared in this folder")
-        if name in self.scope.variable_values:
-            return self.scope.variable_values[name]
-        default = block.arguments.get("default")
-        if default is None:
-            return Unresolved(f"var.{name}", "variable has no default")
-        return self.value_of(default)
+            return Unresolved(text, f"no data source data.{address} in this folder")
+        return self._instance_value(block, address, steps[2:], file, text, env, data=True)
 
-    def _resource(self, block: Block, address: str, steps: list, file: SourceFile, text: str, env: Env) -> Any:
-        if not self.instances(block).exist:
-            return Unresolved(text, f"{address} has no instances (its count is 0 or its for_each is empty)")
-        # count/for_each: every instance is the block itself until instances are expanded.
-        if steps and steps[0][0] == "index" and _repeated(block):
-            steps = steps[1:]
-        if not steps or steps[0][0] != "attr":
-            return Unresolved(text, f"reference to the whole resource {address}")
-        attribute = steps[0][1]
-        if attribute == "id":
-            value: Any = self.ref_to(block, address, text)
-        elif attribute in block.arguments:
-            value = self.value_of(block.arguments[attribute])
-        elif block.children(attribute) or block.dynamic(attribute):
-            children, unknown = self.blocks(block, attribute)
+    def _instance_value(self, block: Block, address: str, steps: list, file: SourceFile, text: str,
+                        env: Env, *, data: bool) -> Any:
+        """A resource or data source as a value: one object, a list (count) or a map (for_each)."""
+        expansion = self.expand(block, address)
+        what = f"data.{address}" if data else address
+        if not expansion.exist:
+            return Unresolved(text, f"{what} has no instances (its count is 0 or its for_each is empty)")
+        if expansion.mode == "unknown":
+            if not steps or steps[0][0] == "splat":
+                return Unresolved(text, unknown_instances(what, expansion))
+            if steps[0][0] == "index":
+                steps = steps[1:]  # the stand-in is every instance
+        return self._apply(self._objects_of(expansion, data), steps, file, text, env)
+
+    def _objects_of(self, expansion: instances.Expansion, data: bool) -> Any:
+        key = expansion.members[0][1]
+        known = self._objects.get(key)
+        if known is None:
+            objects = [instances.ResourceObject(self, member, address, data) for address, member in expansion.members]
+            known = self._objects[key] = expansion.value(objects)
+        return known
+
+    def resource_attribute(self, block: Block, address: str, name: str, text: str, *, data: bool) -> Any:
+        """One attribute of a resource or data source instance (``ResourceObject``)."""
+        if name == "id":
+            if not data:
+                return self.ref_to(block, address, text)
+            azure_type, names, group = self.identity(block, data=True)
+            if azure_type is None:
+                return Unresolved(text, f"data source of type {block.resource_type} is not modelled")
+            if not names:
+                return Unresolved(text, "the data source's name is not known statically")
+            return Ref(type=azure_type, names=names, resource_group=group, text=text)
+        if name in block.arguments:
+            # For a data source, what the user asked for (its name, its group): known exactly,
+            # unlike what it reads from Azure.
+            return self.value_of(block.arguments[name])
+        if data:
+            return Unresolved(text, "data source, read at plan time")
+        if block.children(name) or block.dynamic(name):
+            children, unknown = self.blocks(block, name)
             if unknown:
-                return Unresolved(text, f'in dynamic "{attribute}": {unknown[0].expression}: {unknown[0].reason}')
-            value = [self._block_object(child) for child in children]
-        else:
-            return Unresolved(text, f"{attribute} is not set in {address}; the provider computes it at apply time")
-        return self._apply(value, steps[1:], file, text, env)
+                return Unresolved(text, f'in dynamic "{name}": {unknown[0].expression}: {unknown[0].reason}')
+            return [self._block_object(child) for child in children]
+        return Unresolved(text, f"{name} is not set in {address}; the provider computes it at apply time")
 
     def _block_object(self, block: Block) -> dict[str, Any]:
         value: dict[str, Any] = {name: self.value_of(arg) for name, arg in block.arguments.items()}
@@ -307,54 +320,10 @@ class Evaluator(Expressions):
             value.setdefault(child.type, []).append(self._block_object(child))
         return value
 
-    def _data(self, steps: list, file: SourceFile, text: str, env: Env) -> Any:
-        if len(steps) < 3 or any(kind != "attr" for kind, _ in steps[:3]):
-            return Unresolved(text, "data source, read at plan time")
-        address = f"{steps[0][1]}.{steps[1][1]}"
-        block = self.scope.data.get(address)
-        if block is None:
-            return Unresolved(text, f"no data source data.{address} in this folder")
-        attribute = steps[2][1]
-        if attribute == "id":
-            azure_type, names, group = self.identity(block, data=True)
-            if azure_type is None:
-                return Unresolved(text, f"data source of type {block.resource_type} is not modelled")
-            if not names:
-                return Unresolved(text, "the data source's name is not known statically")
-            value: Any = Ref(type=azure_type, names=names, resource_group=group, text=text)
-        elif attribute in block.arguments:
-            # An argument of the data block is what the user asked for (its name, its group):
-            # known exactly, unlike what the data source reads from Azure.
-            value = self.value_of(block.arguments[attribute])
-        else:
-            return Unresolved(text, "data source, read at plan time")
-        return self._apply(value, steps[3:], file, text, env)
-
-    def _apply(self, value: Any, steps: Iterable, file: SourceFile, text: str, env: Env = None) -> Any:
-        for kind, step in steps:
-            if isinstance(value, Unresolved):
-                return value
-            if kind == "attr":
-                if isinstance(value, Mapping) and step in value:
-                    value = value[step]
-                    continue
-                return Unresolved(text, f"no attribute {step!r} in this value")
-            key = step if isinstance(step, int) else self.eval(step, file, env)
-            if isinstance(key, Unresolved):
-                return key
-            if isinstance(key, float) and key.is_integer():
-                key = int(key)
-            if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool) and 0 <= key < len(value):
-                value = value[key]
-            elif isinstance(value, Mapping) and isinstance(key, str) and key in value:
-                value = value[key]
-            else:
-                return Unresolved(text, f"index {key!r} not found in this value")
-        return value
-
-
 def at_argument(value: Any, arg: Argument) -> Any:
     """Re-state an unresolved cause at the argument that uses it (its text and location)."""
+    if isinstance(value, Lazy):
+        value = Unresolved(arg.text, f"reference to the whole {value.describe()}")
     if isinstance(value, Unresolved):
         text = arg.text
         if value.expression == text:
@@ -366,22 +335,12 @@ def at_argument(value: Any, arg: Argument) -> Any:
 
 def _locate(value: Any, location: Location) -> Any:
     if isinstance(value, Unresolved):
-        return value if value.location else Unresolved(value.expression, value.reason, location)
+        return value if value.location and type(value) is Unresolved else \
+            Unresolved(value.expression, value.reason, value.location or location)
+    if isinstance(value, Lazy):
+        return Unresolved(value.describe(), "a whole resource or module is not a value here", location)
     if isinstance(value, list):
         return [_locate(item, location) for item in value]
     if isinstance(value, dict):
         return {key: _locate(item, location) for key, item in value.items()}
     return value
-
-
-def _iterator_name(generator: Block, block_type: str) -> str:
-    argument = generator.arguments.get("iterator")
-    if argument is not None:
-        found = reference(argument.expr, argument.file)
-        if found is not None and not found[1]:
-            return found[0]
-    return block_type
-
-
-def _repeated(block: Block) -> bool:
-    return "count" in block.arguments or "for_each" in block.arguments

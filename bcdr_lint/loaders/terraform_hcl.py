@@ -230,9 +230,14 @@ def root_length(parts: list[Node]) -> int:
     return 3 if parts[0].type == "(" else 1
 
 
-def steps_of(postfix: list[Node], source: SourceFile) -> list[tuple[str, Any]] | None:
-    """``.b[0].c`` -> [("attr", "b"), ("index", <expression 0>), ("attr", "c")]; ``None`` at a splat."""
-    steps: list[tuple[str, Any]] = []
+def steps_of(postfix: list[Node], source: SourceFile) -> list[tuple[Any, ...]]:
+    """``.b[0].c`` -> [("attr", "b"), ("index", <expression 0>), ("attr", "c")].
+
+    A splat is one step holding the steps it applies to each element: ``[*].id`` ->
+    ("splat", True, [("attr", "id")]); ``.*.id`` (the legacy attribute-only splat) ->
+    ("splat", False, [...]). The grammar nests every step after a splat inside it.
+    """
+    steps: list[tuple[Any, ...]] = []
     for node in postfix:
         kind = node.type
         if kind == "get_attr":
@@ -243,8 +248,9 @@ def steps_of(postfix: list[Node], source: SourceFile) -> list[tuple[str, Any]] |
                 steps.append(("index", int(source.source(index)[1:].strip())))
             else:
                 steps.append(("index", next(c for c in index.named_children if c.type == "expression")))
-        else:
-            return None
+        elif kind == "splat":
+            inner = node.named_children[0]
+            steps.append(("splat", inner.type == "full_splat", steps_of(inner.named_children, source)))
     return steps
 
 
@@ -281,4 +287,6 @@ def reference(expr: Node, source: SourceFile) -> tuple[str, list[tuple[str, Any]
     if parts[0].type != "variable_expr":
         return None
     steps = steps_of(parts[1:], source)
-    return None if steps is None else (source.source(parts[0]), steps)
+    if any(step[0] == "splat" for step in steps):
+        return None
+    return source.source(parts[0]), steps

@@ -7,9 +7,17 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from bcdr_lint.model import Ref, Unresolved
+
+
+@dataclass(frozen=True, slots=True)
+class EvalError(Unresolved):
+    """An expression Terraform itself would reject (a missing attribute, an index out of range,
+    a function given the wrong type), as opposed to a value only known at plan or apply time.
+    ``try()`` and ``can()`` tell the two apart; everywhere else it is just unresolved."""
 
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 # The same escapes, and ``$${``/``%%{`` that stand for a literal ``${``/``%{`` in a template.
@@ -100,8 +108,8 @@ def template_text(value: Any, text: str) -> str | Unresolved:
     if isinstance(value, Ref):
         return Unresolved(value.text or text, "a resource id is known only after apply")
     if value is None:
-        return Unresolved(text, "null value in a string template")
-    return Unresolved(text, "a list or object cannot be written into a string")
+        return EvalError(text, "null value in a string template")
+    return EvalError(text, "a list or object cannot be written into a string")
 
 
 def format_number(value: int | float) -> str:
@@ -135,7 +143,7 @@ def unary(operator: str, operand: Any, text: str) -> Any:
         return -operand
     if operator == "!" and isinstance(operand, bool):
         return not operand
-    return Unresolved(text, f"operator {operator} does not apply to this value")
+    return EvalError(text, f"operator {operator} does not apply to this value")
 
 
 def binary(operator: str, left: Any, right: Any, text: str) -> Any:
@@ -157,7 +165,7 @@ def binary(operator: str, left: Any, right: Any, text: str) -> Any:
             return left * right
         if operator in ("/", "%"):
             if right == 0:
-                return Unresolved(text, "division by zero")
+                return EvalError(text, "division by zero")
             return _tidy(left / right) if operator == "/" else _tidy(math.fmod(left, right))
         if operator == "<":
             return left < right
@@ -167,4 +175,4 @@ def binary(operator: str, left: Any, right: Any, text: str) -> Any:
             return left <= right
         if operator == ">=":
             return left >= right
-    return Unresolved(text, f"operator {operator} does not apply to these values")
+    return EvalError(text, f"operator {operator} does not apply to these values")

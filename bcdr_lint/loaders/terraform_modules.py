@@ -1,22 +1,23 @@
 """Terraform ``module`` calls across the folders of one run.
 
+A call to a local folder that is checked instantiates that folder as a child module: its
+variables take the values the call passes (evaluated in the caller, with the call's own
+``count.index``/``each`` bound), its resources are keyed under the root with the instance's
+address (``module.aks["east"].azurerm_kubernetes_cluster.this``), and the caller reads its
+outputs (``module.aks.cluster_id``). Such a folder is not a root module of its own.
+
 A call whose source is a registry, git, https (any non-local) address, or a local folder that is
 not among the checked paths, deploys resources the model cannot hold: it becomes one
 ``unread-deployment`` resource at the call, so that rules about all clusters hold back.
-
-A call to a local folder that *is* checked needs nothing of its own (that folder's resources are
-in the model), but that folder is then a child module: the variables a caller sets get their
-values from the call, not from their defaults. Until modules are instantiated with the caller's
-values, those variables are unresolved; the ones no caller sets keep their defaults, as in
-Terraform.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Callable
 
-from bcdr_lint.loaders.terraform_eval import Evaluator, ModuleScope
+from bcdr_lint.loaders.terraform_eval import ModuleScope
 from bcdr_lint.loaders.terraform_hcl import Argument, Block
 from bcdr_lint.loaders.terraform_resources import with_deployed
 from bcdr_lint.loaders.terraform_tfvars import Literals
@@ -25,9 +26,7 @@ from bcdr_lint.model import Kind, ParseError, Resource, Unresolved
 
 REMOTE = "registry and remote modules are not read offline"
 NOT_CHECKED = "the module folder is not among the checked paths"
-
-# Module block arguments that are not inputs of the child module.
-_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+NO_SOURCE = "its source is not a literal string"
 
 
 @dataclass(frozen=True)
@@ -40,8 +39,9 @@ class ModuleCall:
     target: str | None  # folder key of a local source that is checked, else None
 
     @property
-    def inputs(self) -> list[str]:
-        return [name for name in self.block.arguments if name not in _META_ARGUMENTS]
+    def reason(self) -> str:
+        """Why the call's resources are not read, when ``target`` is None."""
+        return NOT_CHECKED if is_local(self.source) else REMOTE
 
 
 def is_local(source: str) -> bool:
@@ -70,37 +70,57 @@ def calls_of(scope: ModuleScope, folders: dict[str, str], errors: list[ParseErro
     return found
 
 
-def caller_inputs(calls: list[ModuleCall]) -> dict[str, Unresolved]:
-    """For a child module folder: each variable some call sets, unresolved, naming the calls."""
-    callers: dict[str, list[str]] = {}
-    for call in calls:
-        where = f"{call.block.location.path}:{call.block.location.start_line}"
-        for name in call.inputs:
-            callers.setdefault(name, []).append(where)
-    return {
-        name: Unresolved(f"var.{name}", f"set by the module call{'s' if len(places) > 1 else ''} at "
-                                        f"{', '.join(places)}; module instantiation comes later")
-        for name, places in callers.items()
-    }
+class ModuleTree:
+    """The module calls of every folder of a run, and the scopes of the folders they call,
+    each parsed once (``parse`` reports its errors) and kept for every instance."""
+
+    def __init__(self, calls: dict[str, list[ModuleCall]], parse: Callable[[str], ModuleScope | None]) -> None:
+        self._calls = {folder: {call.name: call for call in found} for folder, found in calls.items()}
+        self._parse = parse
+        self._scopes: dict[str, ModuleScope | None] = {}
+
+    def call(self, folder: str, name: str) -> ModuleCall | None:
+        return self._calls.get(folder, {}).get(name)
+
+    def called(self) -> set[str]:
+        """The folders some other folder calls: child modules."""
+        return {call.target for found in self._calls.values() for call in found.values()
+                if call.target is not None and call.target != call.caller}
+
+    def callees(self, folder: str) -> list[str]:
+        return [call.target for call in self._calls.get(folder, {}).values() if call.target is not None]
+
+    def child(self, folder: str, name: str) -> ModuleScope | str:
+        call = self.call(folder, name)
+        if call is None:
+            return NO_SOURCE
+        if call.target is None:
+            return call.reason
+        scope = self.scope(call.target)
+        return scope if scope is not None else "the module folder could not be read"
+
+    def scope(self, folder: str) -> ModuleScope | None:
+        if folder not in self._scopes:
+            self._scopes[folder] = self._parse(folder)
+        return self._scopes[folder]
+
+    def parsed(self) -> set[str]:
+        return set(self._scopes)
 
 
-def unread_deployment(call: ModuleCall, evaluator: Evaluator, errors: list[ParseError]) -> list[Resource]:
-    """The call as a deployment the model does not hold; none for a checked local folder, or a
-    call that is statically never made (``count = 0``)."""
-    if call.target is not None:
-        return []
-    instances = evaluator.instances(call.block)
-    if instances.error is not None:
-        errors.append(instances.error)
-    if not instances.exist:
-        return []
+def unread_deployment(call: ModuleCall, key: str, deployed: Unresolved | None) -> Resource:
+    """The call as a deployment the model does not hold (``key``: its instance's address)."""
     resource = Resource(
         kind=Kind.UNREAD_DEPLOYMENT,
-        key=resource_key(call.caller, f"module.{call.name}"),
+        key=key,
         name=call.name,
         location=call.block.location,
         source_type="module",
-        attrs={"source": call.source, "reason": NOT_CHECKED if is_local(call.source) else REMOTE},
+        attrs={"source": call.source, "reason": call.reason},
         attr_locations={"source": call.source_argument.location},
     )
-    return [with_deployed(resource, instances.unknown) if instances.unknown is not None else resource]
+    return with_deployed(resource, deployed) if deployed is not None else resource
+
+
+def unread_key(key_space: str, prefix: str, name: str) -> str:
+    return resource_key(key_space, f"{prefix}module.{name}")

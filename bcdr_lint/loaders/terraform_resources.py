@@ -25,7 +25,7 @@ class _Draft:
 class ResourceBuilder:
     def __init__(self, evaluator: Evaluator) -> None:
         self.ev = evaluator
-        self.folder = evaluator.scope.folder
+        self.folder = evaluator.key_space  # the root folder keys name (a module instance's is its root's)
 
     def build(self, address: str, block: Block, deployed: Unresolved | None = None) -> list[Resource]:
         """The resources one block declares; an empty list for types not modelled yet.

@@ -3,8 +3,9 @@
 ``*.auto.tfvars.json`` in lexical order of their names; a later file's value wins
 (https://developer.hashicorp.com/terraform/language/values/variables#variable-definition-precedence).
 
-A tfvars file holds values, not expressions: anything but a literal (a reference, a function
-call) is unresolved. ``-var`` and ``--var-file`` values are not read yet.
+The same reader serves ``--var-file`` files and the tfvars files of ``--param-file`` deployments
+(``terraform``). A tfvars file holds values, not expressions: anything but a literal (a
+reference, a function call) is unresolved. ``-var`` values are not read.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Literals(Expressions):
     def _traversal(self, parts: list[Node], file: SourceFile, env: Env) -> Any:
         text = file.between(parts[0].start_byte, parts[-1].end_byte)
         return Unresolved(text, "not a literal value")
+
+    def _call(self, node: Node, file: SourceFile, env: Env) -> Any:
+        return Unresolved(file.source(node), "functions may not be called in a variables file")
 
 
 def auto_files(folder: str) -> list[str]:

@@ -1,20 +1,22 @@
-"""Terraform module calls and region rules: a module the model cannot read, or a child module
-whose region its caller sets, holds BCDR101/BCDR102 back with a BCDR002 note instead of a
+"""Terraform module calls and region rules: a child module takes its region from its caller; a
+module the model cannot read holds BCDR101/BCDR102 back with a BCDR002 note instead of a
 "single region" warning."""
 
+from bcdr_lint import engine
+from bcdr_lint.model import Kind
 from tests.helpers import findings_for, run
 
 F = "fixtures/BCDR101"
 
 
-def test_local_module_call_leaves_the_child_region_unresolved(at_root):
+def test_a_local_module_call_deploys_the_child_in_the_callers_region(at_root):
     folder = f"{F}/good/terraform-module-call"
-    assert findings_for([folder], ["BCDR1", "BCDR002"]) == [
-        ("BCDR002", f"{folder}/modules/aks/main.tf", 8),  # the module's cluster location
+    assert findings_for([folder], ["BCDR1", "BCDR002"]) == []
+    clusters = engine.check([folder]).model.of_kind(Kind.AKS_CLUSTER)
+    assert sorted((c.key, c.region, c.location.path, c.location.start_line) for c in clusters) == [
+        (f"tf:{folder}:azurerm_kubernetes_cluster.primary", "eastus2", f"{folder}/main.tf", 8),
+        (f"tf:{folder}:module.dr.azurerm_kubernetes_cluster.stamp", "centralus", f"{folder}/modules/aks/main.tf", 6),
     ]
-    (note,) = run([folder], ["BCDR1", "BCDR002"])
-    assert f"set by the module call at {folder}/main.tf:25" in note.message
-    assert note.needed_by == ("BCDR101", "BCDR102")
 
 
 def test_registry_module_call_is_an_unread_deployment(at_root):

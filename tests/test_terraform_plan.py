@@ -1,0 +1,192 @@
+"""``terraform show -json`` plans and states as input, and their reconciliation with the ``.tf``
+source of the same root module: one resource, the plan's values, at the source's lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bcdr_lint.loaders import arm
+from bcdr_lint.loaders.base import LoadResult
+from bcdr_lint.loaders.terraform import load_modules
+from bcdr_lint.loaders.terraform_plan import is_plan, load_plan, reconcile
+from bcdr_lint.model import Kind, Model, Resource, Unresolved
+from bcdr_lint.model import azure_id
+
+ROOT = "tests/inputs/terraform_plan"
+PLAN = f"{ROOT}/plan.json"
+CHILD = f"{ROOT}/modules/aks"
+
+
+def plan(path: str = PLAN) -> LoadResult:
+    text = Path(path).read_text(encoding="utf-8")
+    return load_plan(path, json.loads(text), text)
+
+
+def source() -> LoadResult:
+    return load_modules({ROOT: [f"{ROOT}/main.tf"], CHILD: [f"{CHILD}/main.tf"]})
+
+
+def by_address(resources: list[Resource], space: str) -> dict[str, Resource]:
+    prefix = f"tf:{space}:"
+    return {r.key[len(prefix):]: r for r in resources if r.key.startswith(prefix)}
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"format_version": "1.2", "planned_values": {"root_module": {}}}, True),
+        ({"format_version": "1.0", "terraform_version": "1.9.8", "values": {"root_module": {}}}, True),
+        ({"format_version": "1.0"}, False),  # an empty state: nothing deployed
+        ({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+          "resources": []}, False),
+        ({"planned_values": {}}, False),
+        ([], False),
+    ],
+)
+def test_plans_and_states_are_recognized(data, expected):
+    assert is_plan(data) is expected
+
+
+def test_a_plan_yields_the_kinds_the_source_would_located_in_the_json(at_root):
+    result = plan()
+    assert result.errors == []
+    found = by_address(result.resources, PLAN)
+    assert {address: (r.kind, r.name, r.region, r.location.start_line) for address, r in found.items()} == {
+        "azurerm_container_registry.shop": (Kind.CONTAINER_REGISTRY, "acrshop", "eastus2", 18),
+        "azurerm_container_registry.shop/georeplications[centralus]": (Kind.REGISTRY_REPLICA, "centralus", "centralus", 33),
+        "azurerm_resource_group.shop": (Kind.RESOURCE_GROUP, "rg-shop", "eastus2", 60),
+        'azurerm_subnet.aks["central"]': (Kind.SUBNET, "snet-aks", None, 77),
+        'azurerm_subnet.aks["east"]': (Kind.SUBNET, "snet-aks", None, 103),
+        'azurerm_virtual_network.stamp["central"]': (Kind.VIRTUAL_NETWORK, "vnet-shop-central", "centralus", 129),
+        'azurerm_virtual_network.stamp["east"]': (Kind.VIRTUAL_NETWORK, "vnet-shop-east", "eastus2", 158),
+        'module.aks["central"].azurerm_kubernetes_cluster.this': (Kind.AKS_CLUSTER, "aks-shop-central", "centralus", 191),
+        'module.aks["central"].azurerm_kubernetes_cluster.this/default_node_pool': (Kind.NODE_POOL, "system", None, 209),
+        'module.aks["central"].azurerm_kubernetes_cluster_node_pool.user': (Kind.NODE_POOL, "user", None, 308),
+        'module.aks["east"].azurerm_kubernetes_cluster.this': (Kind.AKS_CLUSTER, "aks-shop-east", "eastus2", 366),
+        'module.aks["east"].azurerm_kubernetes_cluster.this/default_node_pool': (Kind.NODE_POOL, "system", None, 384),
+        'module.aks["east"].azurerm_kubernetes_cluster_node_pool.user': (Kind.NODE_POOL, "user", None, 483),
+    }
+    registry = found["azurerm_container_registry.shop"]
+    assert (registry.get("sku"), registry.loc("sku").start_line) == ("premium", 51)
+
+
+def test_plan_references_by_id_and_from_the_configuration(at_root):
+    result = plan()
+    found = by_address(result.resources, PLAN)
+    model = Model(result.resources)
+    user = found['module.aks["central"].azurerm_kubernetes_cluster_node_pool.user']
+    # The subnet exists already: its id is in the plan, and matches by Azure identity.
+    assert model.target(user, "subnet") is found['azurerm_subnet.aks["central"]']
+    # The cluster is new: its id is known after apply, the configuration says which it is.
+    assert user.refs["cluster"].key == f'tf:{PLAN}:module.aks["central"].azurerm_kubernetes_cluster.this'
+    assert user.refs["cluster"].names == ("aks-shop-central",) and user.refs["cluster"].type == azure_id.AKS_CLUSTER
+    assert model.target(user, "cluster") is found['module.aks["central"].azurerm_kubernetes_cluster.this']
+    # Known only after apply, and nothing says more: unresolved, at the values of the resource.
+    count = user.get("count")
+    assert isinstance(count, Unresolved) and (count.expression, count.reason, count.location.start_line) == (
+        "node_count", "known only after apply (the plan does not know it)", 315)
+    assert (user.get("min_count"), user.get("max_count"), user.loc("max_count").start_line) == (2, 10, 325)
+
+
+def test_a_plan_on_one_line_has_its_columns(tmp_path):
+    compact = json.dumps(json.loads(Path(PLAN).read_text(encoding="utf-8")), separators=(",", ":"))
+    path = tmp_path / "plan.json"
+    path.write_text(compact, encoding="utf-8")
+    found = by_address(plan(str(path)).resources, str(path))
+    registry = found["azurerm_container_registry.shop"]
+    start = compact.index('{"address":"azurerm_container_registry.shop"')
+    assert (registry.location.start_line, registry.location.start_col) == (1, start + 1)
+
+
+def test_a_state_yields_its_managed_resources(tmp_path):
+    state = {"format_version": "1.0", "terraform_version": "1.9.8", "values": {"root_module": {"resources": [
+        {"address": "data.azurerm_resource_group.hub", "mode": "data", "type": "azurerm_resource_group", "name": "hub",
+         "provider_name": "registry.terraform.io/hashicorp/azurerm", "schema_version": 0,
+         "values": {"name": "rg-hub", "location": "westeurope"}},
+        {"address": "azurerm_container_registry.acr[0]", "mode": "managed", "type": "azurerm_container_registry",
+         "name": "acr", "index": 0, "provider_name": "registry.terraform.io/hashicorp/azurerm", "schema_version": 2,
+         "values": {"name": "acrhub", "location": "westeurope", "resource_group_name": "rg-hub", "sku": "Basic",
+                    "georeplications": []}},
+    ]}}}
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    (registry,) = arm.load_file(str(path)).resources  # the JSON loader hands it over
+    assert (registry.key, registry.kind, registry.get("sku"), registry.region, registry.location.start_line) == (
+        f"tf:{path}:azurerm_container_registry.acr[0]", Kind.CONTAINER_REGISTRY, "basic", "westeurope", 19)
+
+
+def test_an_unknown_major_format_version_is_a_parse_error(tmp_path):
+    result = load_plan("p.json", {"format_version": "2.0", "planned_values": {}}, "{}")
+    assert [(e.message, e.location.path) for e in result.errors] == [
+        ("Terraform JSON format 2.0 is not supported (1.x is)", "p.json")]
+
+
+# -- reconciling a plan with its source ---------------------------------------------------------
+
+
+def test_plan_resources_merge_into_the_source_resources_of_the_same_address(at_root):
+    merged = reconcile(source().resources + plan().resources)
+    assert [r.key for r in merged if r.key.startswith(f"tf:{PLAN}:")] == []  # every one found its source
+    found = by_address(merged, ROOT)
+    assert {address: (r.location.path, r.location.start_line, r.region) for address, r in found.items()} == {
+        "azurerm_resource_group.shop": (f"{ROOT}/main.tf", 12, "eastus2"),
+        'azurerm_virtual_network.stamp["central"]': (f"{ROOT}/main.tf", 17, "centralus"),
+        'azurerm_virtual_network.stamp["east"]': (f"{ROOT}/main.tf", 17, "eastus2"),
+        'azurerm_subnet.aks["central"]': (f"{ROOT}/main.tf", 25, None),
+        'azurerm_subnet.aks["east"]': (f"{ROOT}/main.tf", 25, None),
+        "azurerm_container_registry.shop": (f"{ROOT}/main.tf", 42, "eastus2"),
+        # The source could not count the replicas (a dynamic block over a variable); the plan can.
+        "azurerm_container_registry.shop/georeplications[centralus]": (PLAN, 33, "centralus"),
+        'module.aks["central"].azurerm_kubernetes_cluster.this': (f"{CHILD}/main.tf", 17, "centralus"),
+        'module.aks["central"].azurerm_kubernetes_cluster.this/default_node_pool': (f"{CHILD}/main.tf", 24, None),
+        'module.aks["central"].azurerm_kubernetes_cluster_node_pool.user': (f"{CHILD}/main.tf", 46, None),
+        'module.aks["east"].azurerm_kubernetes_cluster.this': (f"{CHILD}/main.tf", 17, "eastus2"),
+        'module.aks["east"].azurerm_kubernetes_cluster.this/default_node_pool': (f"{CHILD}/main.tf", 24, None),
+        'module.aks["east"].azurerm_kubernetes_cluster_node_pool.user': (f"{CHILD}/main.tf", 46, None),
+    }
+    registry = found["azurerm_container_registry.shop"]
+    # The plan's value (the source's is var.acr_sku, unresolved), at the source's argument.
+    assert (registry.get("sku"), registry.loc("sku").path, registry.loc("sku").start_line) == (
+        "premium", f"{ROOT}/main.tf", 46)
+    cluster = found['module.aks["east"].azurerm_kubernetes_cluster.this']
+    assert "deployed" not in cluster.attrs  # the plan knows it is deployed
+    assert (cluster.loc("region").path, cluster.loc("region").start_line) == (f"{CHILD}/main.tf", 19)
+
+
+def test_references_follow_the_merged_resources(at_root):
+    merged = reconcile(source().resources + plan().resources)
+    found = by_address(merged, ROOT)
+    model = Model(merged)
+    user = found['module.aks["east"].azurerm_kubernetes_cluster_node_pool.user']
+    assert model.target(user, "cluster") is found['module.aks["east"].azurerm_kubernetes_cluster.this']
+    assert model.target(user, "subnet") is found['azurerm_subnet.aks["east"]']
+    replica = found["azurerm_container_registry.shop/georeplications[centralus]"]
+    assert model.target(replica, "registry") is found["azurerm_container_registry.shop"]
+
+
+def test_a_plan_two_roots_fit_equally_is_merged_with_neither(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = ('resource "azurerm_resource_group" "shop" {\n  name = "rg-shop"\n  location = var.where\n}\n'
+            'variable "where" {}\n')
+    for folder in ("dev", "prod"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "main.tf").write_text(text, encoding="utf-8")
+    (tmp_path / "plans").mkdir()
+    document = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+        {"address": "azurerm_resource_group.shop", "mode": "managed", "type": "azurerm_resource_group", "name": "shop",
+         "values": {"name": "rg-shop", "location": "eastus2"}}]}}}
+    (tmp_path / "plans" / "shop.json").write_text(json.dumps(document), encoding="utf-8")
+    resources = load_modules({"dev": ["dev/main.tf"], "prod": ["prod/main.tf"]}).resources
+    planned = arm.load_file("plans/shop.json").resources
+    assert reconcile(resources + planned) == resources + planned
+    # In a root's folder, the plan is that root's.
+    (tmp_path / "prod" / "plan.json").write_text(json.dumps(document), encoding="utf-8")
+    planned = arm.load_file("prod/plan.json").resources
+    merged = reconcile(resources + planned)
+    assert [(r.key, r.region, r.location.path) for r in merged] == [
+        ("tf:dev:azurerm_resource_group.shop", resources[0].region, "dev/main.tf"),
+        ("tf:prod:azurerm_resource_group.shop", "eastus2", "prod/main.tf"),
+    ]

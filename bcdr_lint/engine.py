@@ -105,6 +105,12 @@ def load(discovered: Discovered, options: RunOptions | None = None, progress=Non
         for path in discovered.pipelines:
             result.extend(_guarded(path, pipelines.load_file, path, options))
             progress.advance(1, path)
+    if discovered.json and discovered.terraform:
+        # `terraform show -json` output beside its .tf sources: one resource each, the plan's
+        # values at the source lines.
+        from bcdr_lint.loaders.terraform_plan_reconcile import reconcile
+
+        result.resources[:] = reconcile(result.resources)
     if options.topology:
         from bcdr_lint.config_apply import topology_resources
 

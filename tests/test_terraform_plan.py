@@ -190,3 +190,20 @@ def test_a_plan_two_roots_fit_equally_is_merged_with_neither(tmp_path, monkeypat
         ("tf:dev:azurerm_resource_group.shop", resources[0].region, "dev/main.tf"),
         ("tf:prod:azurerm_resource_group.shop", "eastus2", "prod/main.tf"),
     ]
+
+
+def test_a_check_of_plan_and_source_together_holds_each_resource_once_at_its_source_line(at_root):
+    """Through the engine: the plan beside its .tf files does not double the clusters, and
+    findings point at the source, not the JSON."""
+    from bcdr_lint import engine
+
+    both = engine.check([ROOT])
+    source_only = engine.check([f"{ROOT}/main.tf", CHILD])
+    plan_only = engine.check([PLAN])
+    clusters = [r for r in both.model.resources if r.kind is Kind.AKS_CLUSTER]
+    assert len(clusters) == len(plan_only.model.of_kind(Kind.AKS_CLUSTER)) == 2
+    assert {r.location.path for r in clusters} == {f"{CHILD}/main.tf"}
+    assert len(both.model) == len(plan_only.model)
+    assert [f.location.path for f in both.findings] == [f"{CHILD}/main.tf"] * len(both.findings)
+    assert {f.rule_id for f in both.findings} == {f.rule_id for f in plan_only.findings}
+    assert source_only.model.resources  # the source alone is read too

@@ -109,7 +109,9 @@ def test_pipelines_are_told_apart_from_manifests_by_where_they_live():
     assert is_pipeline("azure-pipelines.yml")
     assert is_pipeline("ci/azure-pipelines-release.yaml")
     assert is_pipeline(".azure-pipelines/deploy.yml")
-    assert is_pipeline("build/.pipelines/templates/deploy-stage.yml")
+    assert is_pipeline("build/.pipelines/release.yml")
+    assert not is_pipeline(".azure-pipelines/templates/deploy-stage.yml")  # read through the include
+    assert not is_pipeline("fixtures/azure-pipelines/templates/deploy.yml")
     assert not is_pipeline("k8s/workflows/deploy.yml")  # not below .github
     assert not is_pipeline("k8s/pipelines/tekton-pipeline.yaml")  # Tekton pipelines are Kubernetes objects
     assert not is_pipeline(".github/dependabot.yml")

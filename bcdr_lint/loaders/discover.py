@@ -21,14 +21,14 @@ BICEP_SUFFIXES = frozenset({".bicep", ".bicepparam"})
 
 def is_pipeline(shown: str) -> bool:
     """A CI/CD pipeline definition, by where it lives and how it is named: GitHub Actions
-    workflows (``.github/workflows/*.yml``) and Azure Pipelines (``azure-pipelines*.yml``, and any
-    YAML below a ``.azure-pipelines/``, ``azure-pipelines/`` or ``.pipelines/`` folder)."""
+    workflows (``.github/workflows/*.yml``) and Azure Pipelines (``azure-pipelines*.yml``, and the
+    YAML files directly in a ``.azure-pipelines/`` or ``.pipelines/`` folder)."""
     parts = shown.lower().split("/")
     name = parts[-1]
     if len(parts) >= 3 and parts[-3] == ".github" and parts[-2] == "workflows":
         return True
-    if any(part in (".azure-pipelines", ".pipelines", "azure-pipelines") for part in parts[:-1]):
-        return True  # the folders Azure DevOps projects keep their pipelines in
+    if len(parts) >= 2 and parts[-2] in (".azure-pipelines", ".pipelines"):
+        return True  # where Azure DevOps projects keep pipelines (templates sit in subfolders, read via includes)
     return name.startswith("azure-pipelines") or name.endswith((".azure-pipelines.yml", ".azure-pipelines.yaml"))
 
 

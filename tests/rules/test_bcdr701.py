@@ -40,6 +40,15 @@ def test_azure_pipelines_matrix_over_two_of_three_terraform_clusters(at_root):
     assert related_of(finding) == [(f"{folder}/infra/clusters.tf", 51)]
 
 
+def test_terraform_apply_of_a_root_deploys_the_clusters_of_its_modules(at_root):
+    # infra/prod instantiates ../../modules/aks twice; infra/dr once, and no step applies it.
+    folder = f"{F}/bad/terraform-roots"
+    assert findings_for([folder], RULES) == [("BCDR701", f"{folder}/.github/workflows/deploy.yml", 8)]
+    (finding,) = run([folder], RULES)
+    assert "deploys to 2 of the 3 AKS clusters ('aks-east' in rg, 'aks-central' in rg) but not to 'aks-west'" in finding.message
+    assert related_of(finding) == [(f"{folder}/modules/aks/main.tf", 4)]
+
+
 def test_pipelines_that_deploy_every_cluster_pass(at_root):
     for variant in ("github", "azure-pipelines", "template-deploy"):
         assert findings_for([f"{F}/good/{variant}"], RULES) == [], variant

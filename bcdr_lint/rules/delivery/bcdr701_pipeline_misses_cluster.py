@@ -138,7 +138,13 @@ class _Clusters:
         if path not in self._folders:
             prefix = "" if path == "." else path.rstrip("/") + "/"
             under = [f for f in self.files if f.startswith(prefix)]
-            self._folders[path] = [c for f in under for c in self.by_file.get(f, [])] if under else None
+            # A Terraform root's module instances are keyed by the root folder (`tf:infra/prod:module.aks...`)
+            # though declared in a module folder elsewhere: deploying the root deploys them.
+            found = {
+                id(c): c for key, clusters in self.by_file.items()
+                if key == path or key.startswith(prefix) for c in clusters
+            }
+            self._folders[path] = list(found.values()) if under else None
         return self._folders[path]
 
     def unread_under(self, path: str) -> bool:

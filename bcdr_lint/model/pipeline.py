@@ -16,7 +16,8 @@ class DeployStep:
     either is an ``Unresolved`` when the pipeline computes it at run time. ``how`` names the
     mechanism as written (``azure/aks-set-context``, ``az aks get-credentials``, ``HelmDeploy@0``).
     A step deploying a template (``az deployment group create -f x``) has ``template`` set to the
-    template's path instead of a cluster. One step under a matrix yields one ``DeployStep`` per
+    template's path instead of a cluster; for ``terraform apply`` and ``azd up``/``deploy`` it is the
+    folder deployed (the Terraform root, azd's ``infra.path``). One step under a matrix yields one ``DeployStep`` per
     matrix entry, each located at the step.
     """
 

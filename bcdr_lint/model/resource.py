@@ -82,8 +82,8 @@ pipeline                      one CI/CD pipeline file (GitHub Actions workflow, 
                               (list of ``DeployStep`` from ``bcdr_lint.model.pipeline``)
 ============================  ==================================================================
 
-unread-deployment             a Terraform ``module`` call or an ARM linked deployment
-                              (``templateLink``) whose resources the model does not hold:
+unread-deployment             a Terraform ``module`` call, an ARM linked deployment (``templateLink``)
+                              or a Bicep registry/JSON ``module`` whose resources the model does not hold:
                               ``source`` (as written), ``reason`` (why it was not read);
                               located at the call. It may deploy clusters, registries, anything.
 
@@ -189,7 +189,9 @@ class Resource:
 
     ``key`` is unique in the model and stable across edits that only move lines (it is built
     from the file and the resource's address or name, never from a line number): findings'
-    fingerprints use it. ``azure_type`` (lower case) and ``azure_names`` are how other
+    fingerprints use it. It reads ``<format>:<deployed from>:<address>``, where the middle part
+    is the file or Terraform root folder whose deployment creates the resource (for a module
+    instance, the root, not the module's file). ``azure_type`` (lower case) and ``azure_names`` are how other
     resources refer to this one by Azure resource id. ``source_type`` is the native type as
     written (``azurerm_kubernetes_cluster``, ``Microsoft.ContainerService/managedClusters``,
     ``apps/v1/Deployment``), for messages.

@@ -91,6 +91,8 @@ Every kind: ``deployed`` — absent when the resource is certainly deployed; an 
 (the ``count``/``for_each``/``condition``/``copy`` expression) when whether it is deployed, or
 how many instances there are, cannot be known statically. A resource that is statically not
 deployed (``count = 0``, ``condition: false``, a copy count of 0) is not in the model at all.
+Every kind: ``children`` — an ``Unresolved`` when the source leaves out the children it writes inline
+(node pools, peerings, endpoints; an export row without ``properties``), else absent.
 
 One template deployed with several parameter files (``*.parameters.<env>.json``, ``.bicepparam``,
 tfvars given with ``--param-file``) is several deployments: each resource exists once per

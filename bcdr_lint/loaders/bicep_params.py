@@ -1,0 +1,98 @@
+""".bicepparam files, and the deployments of a Bicep template.
+
+``read_bicepparam`` reads one ``.bicepparam`` file on its own (``using`` and ``param x =
+value``, evaluated with the file's own variables) and touches nothing else; ``pairing`` calls it
+to pair parameter files with templates.
+
+A template's deployments are what ``pairing.parameter_sets`` finds (``--param-file``, JSON
+parameter files by ``metadata.template`` or by name, ``.bicepparam`` files in the template's
+folder), plus the ``.bicepparam`` files of other folders among the checked files whose
+``using`` names the template (``params/prod.bicepparam`` with ``using '../main.bicep'``),
+unless ``--param-file`` pairs the template explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from bcdr_lint.loaders.bicep_instance import Context, Host, Instance
+from bcdr_lint.loaders.bicep_template import Files, Template
+from bcdr_lint.loaders.pairing import ParameterSet, parameter_sets
+from bcdr_lint.model import Location, ParseError
+from bcdr_lint.options import RunOptions
+
+
+@dataclass(frozen=True)
+class BicepParams:
+    """One ``.bicepparam`` file. ``values`` and ``value_locations`` are keyed by parameter name
+    as written; ``using`` is the template as written (None for ``using none``, or no ``using``);
+    ``location`` spans the file's statements; ``error`` is set when the file cannot be read."""
+
+    path: str
+    using: str | None = None
+    using_location: Location | None = None
+    location: Location | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    value_locations: dict[str, Location] = field(default_factory=dict)
+    error: ParseError | None = None
+
+
+def read_bicepparam(path: str) -> BicepParams:
+    """The ``using`` target and parameter values of the ``.bicepparam`` file at ``path``."""
+    files = Files()
+    loaded = files.get(path)
+    if isinstance(loaded, ParseError):
+        return BicepParams(files.show(path), error=loaded)
+    return params_of(loaded, Host(files))
+
+
+def params_of(template: Template, host: Host) -> BicepParams:
+    using = template.using
+    statements = template.program.statements
+    location = template.locate(statements[0].start, statements[-1].end) if statements else Location(template.path, 1, 1)
+    # A parameter file's `param x = value` is exactly a template parameter with a default.
+    instance = Instance(template, {}, Context(prefix=f"bicepparam:{template.path}:"), host)
+    values: dict[str, Any] = {}
+    locations: dict[str, Location] = {}
+    for name, param in template.params.items():
+        if param.value is None:
+            continue
+        values[name] = instance.parameter(name)
+        locations[name] = template.locate(param.value.start, param.value.end)
+    return BicepParams(
+        template.path,
+        using.path if using is not None else None,
+        template.locate(using.start, using.end) if using is not None else None,
+        location,
+        values,
+        locations,
+    )
+
+
+def deployments(template: Template, options: RunOptions | None, bicepparams: Iterable[BicepParams],
+                files: Files) -> list[ParameterSet]:
+    """The parameter sets that deploy ``template``; [] means one deployment with its defaults."""
+    options = options or RunOptions()
+    found = parameter_sets(template.path, options)
+    real = os.path.realpath(template.path)
+    if any(os.path.realpath(t) == real for t, _ in options.param_files):
+        return found
+    paired = {os.path.realpath(s.path) for s in found} | {os.path.realpath(p) for _, p in options.param_files}
+    for params in bicepparams:
+        if params.error is not None or params.using is None or os.path.realpath(params.path) in paired:
+            continue
+        if os.path.realpath(files.beside(params.path, params.using)) == real:
+            found.append(as_parameter_set(params))
+    return found
+
+
+def as_parameter_set(params: BicepParams) -> ParameterSet:
+    start = params.using_location or params.location or Location(params.path, 1, 1)
+    return ParameterSet(
+        params.path,
+        params.location or start,
+        {name.lower(): value for name, value in params.values.items()},
+        {name.lower(): where for name, where in params.value_locations.items()},
+    )

@@ -1,0 +1,2 @@
+param location string = 'eastus2
+var next = 1

@@ -1,9 +1,12 @@
 """
 ## What it checks
-Every file bcdr-lint reads in a format it knows — Kubernetes YAML (`.yaml`, `.yml`), ARM JSON
-(`.json`) and Terraform (`.tf`) — must parse. A syntax error, invalid UTF-8 or binary content
-under such a name is reported at the file and the line of the error. The other files are still
-checked.
+Every file bcdr-lint reads in a format it knows — Kubernetes and pipeline YAML (`.yaml`, `.yml`),
+JSON (`.json`: ARM templates and parameter files, Terraform plans, subscription exports),
+Terraform (`.tf`, `.tfvars`) and Bicep (`.bicep`, `.bicepparam`) — must parse. A syntax error,
+invalid UTF-8 or binary content under such a name is reported at the file and the line of the
+error. So is a reference the tool must follow and cannot: a Bicep `module` or an Azure Pipelines
+`template` whose file is missing, a parameter file whose `metadata.template` names no file, a
+module cycle. The other files are still checked.
 
 ## Why it matters
 A file that does not parse is a file no rule has looked at: its clusters, registries and
@@ -19,7 +22,7 @@ metadata:
 ```
 
 ## Use instead
-Fix the syntax (`kubectl apply --dry-run=client -f`, `terraform validate`,
+Fix the syntax (`kubectl apply --dry-run=client -f`, `terraform validate`, `bicep build`,
 `az deployment group validate` find the same errors), or move files that are not meant to be
 read by bcdr-lint out of the checked paths or into `.gitignore`.
 
@@ -40,7 +43,7 @@ from bcdr_lint.rules.base import rule
     id="BCDR001",
     name="parse-error",
     level="error",
-    summary="A Kubernetes, ARM or Terraform file does not parse; nothing in it was checked.",
+    summary="A file in a format bcdr-lint reads does not parse, or names a file that is missing; nothing in it was checked.",
     help_uri="https://learn.microsoft.com/azure/azure-resource-manager/templates/syntax",
     tags=("meta",),
 )

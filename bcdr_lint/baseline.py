@@ -3,14 +3,17 @@
 ``check --write-baseline FILE`` records the findings; ``check --baseline FILE`` sets aside every
 finding whose fingerprint (``Finding.fingerprint``, the SARIF ``partialFingerprints`` value:
 rule, file and what the finding is about, never a line number) is recorded. Entries no finding
-matches any more are *stale*: the run names them, so the file shrinks as findings are fixed.
-The format is documented in docs/configuration.md.
+matches any more are *stale*: the run names them, and ``--baseline FILE --write-baseline FILE``
+(a refresh) drops them without recording new findings, so the file only shrinks as findings are
+fixed. Entries of rules that did not run, or of files outside the checked paths, are out of the
+run's scope: neither stale nor dropped. The format is documented in docs/configuration.md.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
@@ -53,6 +56,30 @@ class Applied:
     findings: list[Finding]  # not in the baseline: still active
     baselined: list[Finding]  # in the baseline: suppressed (external)
     status: BaselineStatus
+    # What a refresh writes: the entries still matched (with today's line and message) and those
+    # out of the run's scope, as they were. Never a new finding.
+    kept: tuple[Entry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a run checked: the rules that ran and the paths given. An entry outside it says
+    nothing about whether its finding was fixed."""
+
+    rule_ids: frozenset[str]
+    paths: tuple[str, ...]
+
+    def covers(self, entry: Entry) -> bool:
+        if entry.rule_id and entry.rule_id not in self.rule_ids:
+            return False
+        if not entry.path:
+            return True
+        target = os.path.abspath(entry.path)
+        for path in self.paths:
+            root = os.path.abspath(path)
+            if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
+                return True
+        return False
 
 
 def entry_of(finding: Finding) -> Entry:
@@ -61,7 +88,11 @@ def entry_of(finding: Finding) -> Entry:
 
 
 def write(path: str, findings: Sequence[Finding], tool_version: str) -> None:
-    entries = sorted((entry_of(f) for f in findings), key=lambda e: (e.path, e.line, e.rule_id, e.fingerprint))
+    write_entries(path, [entry_of(f) for f in findings], tool_version)
+
+
+def write_entries(path: str, entries: Sequence[Entry], tool_version: str) -> None:
+    entries = sorted(entries, key=lambda e: (e.path, e.line, e.rule_id, e.fingerprint))
     document = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "bcdr-lint", "version": tool_version},
@@ -84,10 +115,17 @@ def read(path: str) -> list[Entry]:
         raise BaselineError(f"cannot read baseline {path}: {exc.strerror or exc}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BaselineError(f"baseline {path} is not valid JSON: {exc}") from exc
-    if not isinstance(document, dict) or document.get("schema_version") != SCHEMA_VERSION:
-        found = document.get("schema_version") if isinstance(document, dict) else None
-        raise BaselineError(f"baseline {path}: schema_version {found!r} is not {SCHEMA_VERSION} "
-                            "(not a bcdr-lint baseline, or written by another version: write it again)")
+    found = document.get("schema_version") if isinstance(document, dict) else None
+    if found is None:
+        raise BaselineError(f"baseline {path}: no schema_version: not a bcdr-lint baseline (write one with "
+                            f"--write-baseline {path})")
+    if isinstance(found, int) and not isinstance(found, bool) and found > SCHEMA_VERSION:
+        # Rewriting it with this version would lose what the newer one recorded.
+        raise BaselineError(f"baseline {path} was written by a newer bcdr-lint (schema_version {found}; this "
+                            f"version reads {SCHEMA_VERSION}): upgrade bcdr-lint")
+    if found != SCHEMA_VERSION:
+        raise BaselineError(f"baseline {path}: schema_version {found!r} is not {SCHEMA_VERSION}: not a bcdr-lint "
+                            f"baseline (write one with --write-baseline {path})")
     items = document.get("findings")
     if not isinstance(items, list):
         raise BaselineError(f"baseline {path}: 'findings' must be a list")
@@ -105,9 +143,10 @@ def read(path: str) -> list[Entry]:
     return entries
 
 
-def apply(findings: Sequence[Finding], entries: Sequence[Entry], path: str) -> Applied:
+def apply(findings: Sequence[Finding], entries: Sequence[Entry], path: str, scope: Scope | None = None) -> Applied:
     """Set aside the findings the baseline records. A fingerprint recorded twice matches two
-    findings (fingerprints are unique within a run, so that only happens in an edited file)."""
+    findings (fingerprints are unique within a run, so that only happens in an edited file).
+    Unmatched entries are stale when ``scope`` (default: everything) covers them."""
     available = Counter(e.fingerprint for e in entries)
     active: list[Finding] = []
     baselined: list[Finding] = []
@@ -119,8 +158,10 @@ def apply(findings: Sequence[Finding], entries: Sequence[Entry], path: str) -> A
         else:
             active.append(finding)
     stale = []
+    kept = [entry_of(f) for f in baselined]
     for entry in entries:
         if available[entry.fingerprint] > 0:
             available[entry.fingerprint] -= 1
-            stale.append(entry)
-    return Applied(active, baselined, BaselineStatus(path=path, matched=len(baselined), stale=tuple(stale)))
+            (stale if scope is None or scope.covers(entry) else kept).append(entry)
+    return Applied(active, baselined, BaselineStatus(path=path, matched=len(baselined), stale=tuple(stale)),
+                   kept=tuple(kept))

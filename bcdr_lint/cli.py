@@ -79,12 +79,14 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         chosen = settings(list(paths) or ["."], config_file, CommandLine(
             select=tuple(engine.split_selectors(select)),
             ignore=tuple(engine.split_selectors(ignore)),
-            param_files=tuple(_pairs(param_files)),
+            param_files=tuple(_pairs(param_files, list(paths) or ["."])),
             var_files=tuple(var_files),
             fail_on=fail_on,
         ))
+        _echo_notes(chosen.notes)
         result = engine.check(list(paths) or ["."], options=chosen.options, show_progress=True)
-        findings, baselined, baseline_status = _apply_baseline(result.findings, baseline_file, write_baseline)
+        findings, baselined, baseline_status = _apply_baseline(result, list(paths) or ["."], baseline_file,
+                                                               write_baseline)
     except (ConfigError, BaselineError) as exc:
         click.echo(f"bcdr-lint: {exc}", err=True)
         sys.exit(EXIT_TOOL)
@@ -136,25 +138,44 @@ def _exit_status(findings, fail_on: str, exit_zero: bool) -> int:
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
-def _apply_baseline(findings, baseline_file: str | None, write_baseline: str | None):
-    """(active findings, baselined findings, BaselineStatus or None). Writing a baseline records
-    every finding not suppressed otherwise, and the run then reports against it."""
+def _apply_baseline(result, paths: list[str], baseline_file: str | None, write_baseline: str | None):
+    """(active findings, baselined findings, BaselineStatus or None). ``--write-baseline`` alone
+    records every finding not suppressed otherwise, and the run then reports against it; with
+    ``--baseline`` too it refreshes: keeps the entries still matched (or out of this run's scope)
+    and never records a new finding, which still counts."""
     from bcdr_lint import baseline
 
-    if write_baseline:
+    findings = result.findings
+    refresh = bool(write_baseline and baseline_file)
+    if write_baseline and not refresh:
         baseline.write(write_baseline, findings, __version__)
         click.echo(f"bcdr-lint: recorded {len(findings)} finding{'s' if len(findings) != 1 else ''} "
                    f"in {write_baseline}", err=True)
         baseline_file = write_baseline
     if not baseline_file:
         return findings, [], None
-    applied = baseline.apply(findings, baseline.read(baseline_file), baseline_file)
+    entries = baseline.read(baseline_file)
+    scope = baseline.Scope(frozenset(r.id for r in result.rules), tuple(paths))
+    applied = baseline.apply(findings, entries, baseline_file, scope)
     stale = len(applied.status.stale)
-    if stale:
-        click.echo(f"bcdr-lint: {stale} baseline entr{'ies' if stale != 1 else 'y'} in {baseline_file} match no "
-                   f"finding any more (fixed, or changed); drop {'them' if stale != 1 else 'it'} with "
-                   f"--write-baseline {baseline_file}", err=True)
+    if refresh:
+        baseline.write_entries(write_baseline, applied.kept, __version__)
+        new = len(applied.findings)
+        click.echo(f"bcdr-lint: kept {len(applied.kept)} of {len(entries)} entr{'ies' if len(entries) != 1 else 'y'} "
+                   f"in {write_baseline} ({stale} match{'es' if stale == 1 else ''} no finding any more); {new} new "
+                   f"finding{'s are' if new != 1 else ' is'} not recorded (--write-baseline alone records every "
+                   "finding)", err=True)
+    elif stale:
+        click.echo(f"bcdr-lint: {stale} baseline entr{'ies' if stale != 1 else 'y'} in {baseline_file} "
+                   f"match{'es' if stale == 1 else ''} no finding any more (fixed, or changed); drop "
+                   f"{'them' if stale != 1 else 'it'} with --baseline {baseline_file} --write-baseline "
+                   f"{baseline_file}", err=True)
     return applied.findings, applied.baselined, applied.status
+
+
+def _echo_notes(notes) -> None:
+    for note in notes:
+        click.echo(f"bcdr-lint: {note}", err=True)
 
 
 def _topology(result):
@@ -163,15 +184,25 @@ def _topology(result):
     return topology.build(result.model, result.findings)
 
 
-def _pairs(values: tuple[str, ...]) -> list[tuple[str, str]]:
+def _pairs(values: tuple[str, ...], paths: list[str]) -> list[tuple[str, str]]:
+    # engine.UsageError, not click's: raised inside the commands' guard, which turns only the
+    # engine's usage errors into click's (anything else there is an internal error).
+    from bcdr_lint.engine import UsageError
+
     pairs = []
+    checked = [os.path.realpath(p) for p in paths]
     for value in values:
         template, sep, params = value.partition("=")
         if not sep or not template.strip() or not params.strip():
-            raise click.UsageError(f"--param-file expects TEMPLATE=PARAMS, got {value!r}")
+            raise UsageError(f"--param-file expects TEMPLATE=PARAMS, got {value!r}")
         for path in (template.strip(), params.strip()):
             if not os.path.exists(path):
-                raise click.UsageError(f"--param-file: no such file or directory: {path}")
+                raise UsageError(f"--param-file: no such file or directory: {path}")
+        real = os.path.realpath(template.strip())
+        if not any(real == p or real.startswith(p.rstrip(os.sep) + os.sep) for p in checked):
+            # Its deployments would be checked nowhere, and the run would pass in silence.
+            raise UsageError(f"--param-file: {template.strip()} is not among the checked paths "
+                             f"({', '.join(paths)}); add it, or its folder, to them")
         pairs.append((template.strip(), params.strip()))
     return pairs
 
@@ -222,7 +253,8 @@ def show_topology(paths: tuple[str, ...], fmt: str, output: str | None, param_fi
 
     try:
         chosen = settings(list(paths) or ["."], config_file, CommandLine(
-            param_files=tuple(_pairs(param_files)), var_files=tuple(var_files)))
+            param_files=tuple(_pairs(param_files, list(paths) or ["."])), var_files=tuple(var_files)))
+        _echo_notes(chosen.notes)
         result = engine.check(list(paths) or ["."], options=chosen.options, show_progress=True)
     except ConfigError as exc:
         click.echo(f"bcdr-lint: {exc}", err=True)

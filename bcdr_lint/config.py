@@ -1,11 +1,11 @@
 """The configuration file: ``[tool.bcdr-lint]`` in ``pyproject.toml`` or ``.bcdr-lint.yaml``.
 
 Found by walking up from the first checked path to the repository root (a folder holding
-``.git``) or the filesystem root; in one folder ``.bcdr-lint.yaml`` (or ``.yml``) comes before
-``pyproject.toml``, and a ``pyproject.toml`` without the table is passed over. ``--config FILE``
-names one instead. The options are validated against ``config_schema.json`` (published with the
-package) and merged with the command line into ``RunOptions``. Paths and globs in the file are
-relative to its folder.
+``.git``) or the filesystem root; in one folder ``.bcdr-lint.yaml`` comes before ``.yml``, then
+``pyproject.toml`` (the others found there are named, as not read), and a ``pyproject.toml``
+without the table is passed over. ``--config FILE`` names one instead. The options are validated
+against ``config_schema.json`` (published with the package) and merged with the command line
+into ``RunOptions``. Paths and globs in the file are relative to its folder.
 """
 
 from __future__ import annotations
@@ -13,14 +13,16 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from bcdr_lint.config_positions import Positions, toml_positions, yaml_positions
-from bcdr_lint.model import Location
+from bcdr_lint.config_positions import Positions, ScalarText, toml_positions, yaml_positions, yaml_scalar_text
+from bcdr_lint.config_topology import DeclaredCluster, declared_clusters
 from bcdr_lint.options import RunOptions
+
+__all__ = ["CommandLine", "Config", "ConfigError", "DeclaredCluster", "Settings", "load", "settings"]
 
 YAML_NAMES = (".bcdr-lint.yaml", ".bcdr-lint.yml")
 PYPROJECT = "pyproject.toml"
@@ -34,23 +36,14 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
-class DeclaredCluster:
-    """An AKS cluster of the configuration's ``topology``, located at its entry."""
-
-    name: str
-    region: str
-    resource_group: str | None
-    location: Location
-    region_location: Location
-
-
-@dataclass(frozen=True)
 class Config:
     path: Path  # absolute
     shown: str  # as reports show paths: relative to the current folder when below it
     values: Mapping[str, Any]
     position: Positions
     text: str
+    # YAML only: the source text of a scalar value (``no`` for what YAML reads as false).
+    scalar_text: ScalarText = field(default=lambda keys: None)
 
     @property
     def root(self) -> Path:
@@ -77,6 +70,8 @@ class Settings:
     options: RunOptions
     fail_on: str
     config: Config | None
+    # For stderr: configuration files found beside the one used, and not read.
+    notes: tuple[str, ...] = ()
 
 
 def schema() -> dict:
@@ -92,20 +87,21 @@ def shown_path(path: Path) -> str:
         return absolute.as_posix()
 
 
-def find(start: str) -> Path | None:
-    """The configuration file for a run over ``start`` (the first checked path), if any."""
+def find_with_others(start: str) -> tuple[Path, tuple[Path, ...]] | None:
+    """The configuration file for a run over ``start``, and the other configuration files in its
+    folder, which are not read (a user who edits one of those must learn that it has no effect)."""
     folder = Path(start).resolve()
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if folder.is_file():
         folder = folder.parent
     for current in (folder, *folder.parents):
-        for name in YAML_NAMES:
-            if (current / name).is_file():
-                return current / name
+        candidates = [current / name for name in YAML_NAMES if (current / name).is_file()]
         pyproject = current / PYPROJECT
         if pyproject.is_file() and _has_table(pyproject):
-            return pyproject
+            candidates.append(pyproject)
+        if candidates:
+            return candidates[0], tuple(candidates[1:])
         if (current / ".git").exists():
             return None
     return None
@@ -130,7 +126,13 @@ def _parse_toml(path: Path, text: str) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{shown_path(path)}: invalid TOML: {exc}") from exc
+        # tomllib puts the position at the end of its message; ours go first, as `file:line:`.
+        message = str(exc)
+        at = re.search(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$", message)
+        line = (int(at.group(1)) if at.group(1) else text.count("\n") + 1) if at else None
+        message = message[:at.start()] if at else message
+        where = f"{shown_path(path)}:{line}" if line else shown_path(path)
+        raise ConfigError(f"{where}: invalid TOML: {message}") from exc
 
 
 def load(path: Path) -> Config:
@@ -141,16 +143,17 @@ def load(path: Path) -> Config:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{shown}: cannot read the configuration file: {getattr(exc, 'strerror', None) or exc}") from exc
+    scalar_text: ScalarText = lambda keys: None
     if path.suffix.lower() in (".yaml", ".yml"):
-        values, position = _read_yaml(shown, text)
+        values, position, scalar_text = _read_yaml(shown, text)
     else:
         values, position = _read_toml(path, shown, text)
-    config = Config(path=path, shown=shown, values=values, position=position, text=text)
+    config = Config(path=path, shown=shown, values=values, position=position, text=text, scalar_text=scalar_text)
     _validate(config)
     return config
 
 
-def _read_yaml(shown: str, text: str) -> tuple[dict, Positions]:
+def _read_yaml(shown: str, text: str) -> tuple[dict, Positions, ScalarText]:
     import yaml
 
     try:
@@ -161,10 +164,44 @@ def _read_yaml(shown: str, text: str) -> tuple[dict, Positions]:
         where = f"{shown}:{mark.line + 1}" if mark is not None else shown
         raise ConfigError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
     if values is None:
-        return {}, yaml_positions(node)
+        return {}, yaml_positions(node), yaml_scalar_text(node)
     if not isinstance(values, dict):
         raise ConfigError(f"{shown}:1: the configuration must be a mapping of options (see docs/configuration.md)")
-    return values, yaml_positions(node)
+    _no_repeated_keys(shown, node)
+    return values, yaml_positions(node), yaml_scalar_text(node)
+
+
+def _no_repeated_keys(shown: str, root) -> None:
+    """YAML parsers keep the last of two equal keys without a word; a configuration whose
+    ``select`` is written twice must not silently lose the first. Keys must be text."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    pending: list[tuple[object, tuple]] = [(root, ())]
+    seen: set[int] = set()  # an alias may point back at its own anchor
+    while pending:
+        node, keys = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, SequenceNode):
+            pending.extend((item, (*keys, index)) for index, item in enumerate(node.value))
+        if not isinstance(node, MappingNode):
+            continue
+        first_line: dict[str, int] = {}
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode):
+                continue
+            line = key.start_mark.line + 1
+            if key.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults` merges a mapping in
+                pending.append((value, keys))
+                continue
+            if key.tag != "tag:yaml.org,2002:str":  # 123, null, true: not a glob, rule or option
+                raise ConfigError(f"{shown}:{line}: {_shown_keys((*keys, key.value))}: a key must be text: quote it")
+            if key.value in first_line:
+                raise ConfigError(f"{shown}:{line}: {_shown_keys((*keys, key.value))} is given twice "
+                                  f"(first on line {first_line[key.value]})")
+            first_line[key.value] = line
+            pending.append((value, (*keys, key.value)))
 
 
 def _read_toml(path: Path, shown: str, text: str) -> tuple[dict, Positions]:
@@ -194,9 +231,19 @@ def _validate(config: Config) -> None:
                 hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
                 problems.append(f"{config.where((*keys, extra))}: unknown key {_shown_keys((*keys, extra))}{hint}")
         else:
-            problems.append(f"{config.where(keys)}: {_shown_keys(keys) or 'the configuration'}: {error.message}")
+            problems.append(f"{config.where(keys)}: {_shown_keys(keys) or 'the configuration'}: {error.message}"
+                            f"{_boolean_hint(config, keys, error.instance)}")
     if problems:
         raise ConfigError("\n".join(problems))
+
+
+def _boolean_hint(config: Config, keys: tuple, instance: Any) -> str:
+    """YAML 1.1 reads unquoted yes/no/on/off as booleans: ``fail-on: no`` is not "never"."""
+    written = config.scalar_text(keys) if isinstance(instance, bool) else None
+    if written is None or written.lower() in ("true", "false"):
+        return ""
+    advice = "write 'never', or quote the value" if keys == ("fail-on",) and instance is False else "quote the value"
+    return f" (YAML reads an unquoted {written} as {str(instance).lower()}: {advice})"
 
 
 def _shown_keys(keys: Sequence) -> str:
@@ -213,7 +260,15 @@ def settings(paths: Sequence[str], config_file: str | None, cli: CommandLine) ->
     """Options for a run: the configuration file's (found from the first path, or ``config_file``),
     overridden by the command line. ``--select`` replaces ``select``; ``--ignore`` adds to
     ``ignore``; ``--param-file`` and ``--var-file`` replace their tables; ``--fail-on`` wins."""
-    path = Path(config_file) if config_file else find(paths[0] if paths else ".")
+    notes: tuple[str, ...] = ()
+    if config_file:
+        path: Path | None = Path(config_file)
+    else:
+        found = find_with_others(paths[0] if paths else ".")
+        path = found[0] if found else None
+        if found and found[1]:
+            others = ", ".join(p.name + (" ([tool.bcdr-lint])" if p.name == PYPROJECT else "") for p in found[1])
+            notes = (f"using {shown_path(found[0])}; also found, and not read: {others}",)
     config = load(path) if path is not None else None
     values = config.values if config else {}
     rules = _RuleCheck(config)
@@ -229,16 +284,42 @@ def settings(paths: Sequence[str], config_file: str | None, cli: CommandLine) ->
         replicated_storage_classes=tuple(values.get("replicated-storage-classes", ())),
         config_file=config.shown if config else None,
         config_root=str(config.root) if config else None,
-        exclude=tuple(values.get("exclude", ())),
+        exclude=tuple(_anchored(glob) for glob in values.get("exclude", ())),
         per_file_ignores=tuple(
-            (glob, rules.ids(selectors, ("per-file-ignores", glob)))
+            (_anchored(glob), rules.ids(selectors, ("per-file-ignores", glob)))
             for glob, selectors in values.get("per-file-ignores", {}).items()
         ),
-        severity=tuple((rules.one(name, ("severity", name)), level) for name, level in values.get("severity", {}).items()),
-        topology=_topology(config) if config else (),
+        severity=_severity(config, rules),
+        topology=declared_clusters(config) if config else (),
     )
     fail_on = cli.fail_on or values.get("fail-on") or DEFAULT_FAIL_ON
-    return Settings(options=options, fail_on=fail_on, config=config)
+    return Settings(options=options, fail_on=fail_on, config=config, notes=notes)
+
+
+def _anchored(glob: str) -> str:
+    """``./sandbox/**`` as gitignore syntax spells "beside the configuration file": ``/sandbox/**``
+    (gitignore has no ``./``, so the pattern would match nothing, silently)."""
+    negated = glob.startswith("!")
+    body = glob[1:] if negated else glob
+    if body.startswith("./"):
+        body = "/" + body[2:].lstrip("/")
+    return ("!" if negated else "") + body
+
+
+def _severity(config: Config | None, rules: "_RuleCheck") -> tuple[tuple[str, str], ...]:
+    """(rule id, level) pairs; one rule given a level twice (by id and by name) is a mistake:
+    which one was meant cannot be told."""
+    given: dict[str, str] = {}
+    levels = []
+    for name, level in (config.values.get("severity", {}) if config else {}).items():
+        keys = ("severity", name)
+        rule_id = rules.one(name, keys)
+        if rule_id in given:
+            raise ConfigError(f"{config.where(keys)}: {_shown_keys(keys)}: {rule_id} is already given a level as "
+                              f"'{given[rule_id]}'")
+        given[rule_id] = name
+        levels.append((rule_id, level))
+    return tuple(levels)
 
 
 class _RuleCheck:
@@ -295,39 +376,3 @@ def _parameter_files(config: Config | None) -> tuple[tuple[str, str], ...]:
         keys = ("parameter-files", template)
         pairs.extend((_config_path(config, template, keys), _config_path(config, p, keys)) for p in params)
     return tuple(pairs)
-
-
-def _topology(config: Config) -> tuple[DeclaredCluster, ...]:
-    clusters = []
-    for index, entry in enumerate(config.values.get("topology", ())):
-        line, col = _entry_position(config, index, entry["name"])
-        region_line = _region_position(config, index, line) or (line, col)
-        clusters.append(DeclaredCluster(
-            name=entry["name"],
-            region=entry["region"],
-            resource_group=entry.get("resource-group"),
-            location=Location(config.shown, line, col),
-            region_location=Location(config.shown, region_line[0], region_line[1]),
-        ))
-    return tuple(clusters)
-
-
-def _entry_position(config: Config, index: int, name: str) -> tuple[int, int]:
-    """The line of a topology entry; in TOML, the line naming it (inline arrays of tables keep
-    several entries under one key)."""
-    found = config.position(("topology", index)) or (1, 1)
-    if config.path.suffix.lower() in (".yaml", ".yml"):
-        return found
-    lines = config.text.splitlines()
-    for number in range(found[0] - 1, len(lines)):
-        if f'"{name}"' in lines[number] or f"'{name}'" in lines[number]:
-            return number + 1, 1
-    return found
-
-
-def _region_position(config: Config, index: int, entry_line: int) -> tuple[int, int] | None:
-    if config.path.suffix.lower() in (".yaml", ".yml"):
-        return config.position(("topology", index, "region"))
-    pattern = re.compile(r"(?:^|[{,\s])(?:region|\"region\"|'region')[ \t]*=")
-    lines = config.text.splitlines()
-    return next(((n + 1, 1) for n in range(entry_line - 1, len(lines)) if pattern.search(lines[n])), None)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Sequence
 from bcdr_lint.options import RunOptions
 
 if TYPE_CHECKING:
-    from bcdr_lint.config import DeclaredCluster
+    from bcdr_lint.config_topology import DeclaredCluster
     from bcdr_lint.loaders.discover import Discovered
     from bcdr_lint.model import Resource
 

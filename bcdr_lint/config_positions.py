@@ -13,6 +13,8 @@ from typing import Callable
 
 # (keys from the top of the options) -> (line, column), 1-based; None when not found.
 Positions = Callable[[tuple], "tuple[int, int] | None"]
+# (keys from the top of the options) -> the source text of the scalar there; None when not one.
+ScalarText = Callable[[tuple], "str | None"]
 
 _HEADER = re.compile(r"^[ \t]*(\[\[?)[ \t]*([^\]\n]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$", re.M)
 
@@ -41,6 +43,24 @@ def yaml_positions(node) -> Positions:
     return find
 
 
+def yaml_scalar_text(node) -> ScalarText:
+    """The text of scalars as written (a composed node keeps ``no``, which loading makes False)."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    def find(keys: tuple) -> str | None:
+        current = node
+        for key in keys:
+            if isinstance(current, MappingNode):
+                current = next((v for k, v in current.value if isinstance(k, ScalarNode) and k.value == key), None)
+            elif isinstance(current, SequenceNode) and isinstance(key, int) and key < len(current.value):
+                current = current.value[key]
+            else:
+                return None
+        return current.value if isinstance(current, ScalarNode) and not current.style else None
+
+    return find
+
+
 def toml_positions(text: str, table: tuple[str, ...]) -> Positions:
     """Positions in TOML ``text`` of keys under ``table`` (``("tool", "bcdr-lint")``, or ``()``
     for a file whose top level holds the options)."""
@@ -65,11 +85,24 @@ def toml_positions(text: str, table: tuple[str, ...]) -> Positions:
                 return found
         return None
 
+    def inline_table() -> int | None:
+        """``bcdr-lint = { ... }`` under ``[tool]`` (or ``tool.bcdr-lint = { ... }`` at the top)."""
+        if not table:
+            return None
+        parent = next((i for i, double, name in headers if name == table[:-1] and not double), None)
+        found = assigned(table[-1], block(parent)) if parent is not None else None
+        top = range(0, headers[0][0] if headers else len(lines))
+        return found if found is not None else assigned(".".join(table), top)
+
     def find(keys: tuple) -> tuple[int, int] | None:
         own = next((i for i, double, name in headers if name == table and not double), None)
         top = range(0, headers[0][0] if headers else len(lines))
         within = block(own) if own is not None else top
         fallback = (own + 1, 1) if own is not None else None
+        inline = inline_table() if own is None else None
+        if inline is not None:
+            found = deepest(keys, range(inline, block(inline).stop))
+            return (inline if found is None else found) + 1, 1
         if not keys:
             return fallback
         sub = [i for i, _, name in headers if name == (*table, keys[0])]

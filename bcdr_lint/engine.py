@@ -80,6 +80,13 @@ def load(discovered: Discovered, options: RunOptions | None = None, progress=Non
         for path in discovered.yaml:
             result.extend(_guarded(path, kubernetes.load_file, path))
             progress.advance(1, path)
+    params = [p for p in discovered.bicep if p.lower().endswith(".bicepparam")]
+    if discovered.json or params:
+        from bcdr_lint.loaders.pairing import find_links
+
+        # A parameter file may deploy a template in another folder, or one outside the checked
+        # paths: its template's loader must know before any template is loaded.
+        options = dataclasses.replace(options, parameter_links=find_links([*discovered.json, *params]))
     if discovered.json:
         from bcdr_lint.loaders import arm
 
@@ -236,6 +243,7 @@ def check(paths: Sequence[str], select: Sequence[str] = (), ignore: Sequence[str
           options: RunOptions | None = None, show_progress: bool = False) -> RunResult:
     options = options or RunOptions(select=tuple(select), ignore=tuple(ignore))
     rules = choose_rules(all_rules(), select or options.select, ignore or options.ignore)
+    judged = _judged_rules(rules, ignore or options.ignore)
     discovered = discover(list(paths))
     if discovered.missing:
         raise UsageError("no such file or directory: " + ", ".join(discovered.missing))
@@ -253,14 +261,28 @@ def check(paths: Sequence[str], select: Sequence[str] = (), ignore: Sequence[str
             model = load(discovered, options, progress)
         finally:
             progress.close()
-        findings = run_rules(model, rules)
+        findings = run_rules(model, judged)
     finally:
         if collecting:
             gc.enable()
-    rules, findings = _with_levels(rules, findings, dict(options.severity))
-    outcome = _suppress(findings, model, rules, options)
+    reported = {r.id for r in rules}
+    judged, findings = _with_levels(judged, findings, dict(options.severity))
+    outcome = _suppress(findings, model, judged, options)
+    rules = [r for r in judged if r.id in reported]
+    if len(rules) != len(judged):  # `--select BCDR003`: the other rules ran only to judge suppressions
+        outcome = dataclasses.replace(outcome, findings=[f for f in outcome.findings if f.rule_id in reported],
+                                      suppressed=[f for f in outcome.suppressed if f.rule_id in reported])
     return RunResult(model=model, findings=outcome.findings, rules=rules, discovered=discovered,
                      suppressed=outcome.suppressed)
+
+
+def _judged_rules(rules: list[Rule], ignore: Sequence[str]) -> list[Rule]:
+    """The rules to run. `--select BCDR003` alone (with other meta rules at most) runs every rule
+    not ignored, so that every suppression is judged, as `--select BCDR002` shows every unresolved
+    value; only the selected rules are reported."""
+    if "BCDR003" in {r.id for r in rules} and all(r.id in META_RULES for r in rules):
+        return choose_rules(all_rules(), (), ignore)
+    return rules
 
 
 def _with_levels(rules: list[Rule], findings: list[Finding], levels: dict[str, str]) -> tuple[list[Rule], list[Finding]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -32,3 +33,6 @@ class RunOptions:
     severity: tuple[tuple[str, str], ...] = ()
     # Clusters declared in the configuration's ``topology`` (bcdr_lint.config.DeclaredCluster).
     topology: tuple = ()
+    # What the checked parameter files link across folders (bcdr_lint.loaders.pairing.ParameterLinks),
+    # found by the engine before any template is loaded; None outside a run.
+    parameter_links: Any = None

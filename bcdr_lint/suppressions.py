@@ -15,63 +15,25 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from bcdr_lint.findings import Finding, Suppression
 from bcdr_lint.model import Location, Model
 from bcdr_lint.options import RunOptions
-from bcdr_lint.suppressions_comments import comments
-from bcdr_lint.suppressions_objects import ObjectSuppression, json_tags, kubernetes_annotations
+from bcdr_lint.suppressions_read import Directive, RuleNames, read_directives
+
+__all__ = ["Outcome", "RuleNames", "apply", "read_directives", "PerFileIgnores"]
 
 UNUSED_ID = "BCDR003"
 NO_REASON_ID = "BCDR004"
 SUPPRESSION_RULES = frozenset({UNUSED_ID, NO_REASON_ID})
-
-_MARKER = "bcdr-lint"
-_DIRECTIVE = re.compile(r"^[\s#/*]*bcdr-lint\s*:\s*ignore\b(.*)$", re.IGNORECASE | re.DOTALL)
-_RULE_LIST = re.compile(r"^\s*\[([^\]]*)\](.*)$", re.DOTALL)
-_ENTRY = re.compile(r"^\s*([\w\s,-]*?)\s*:(.*)$", re.DOTALL)
-_REASON_LEAD = ":-\u2013\u2014 \t"
-
-
-@dataclass(frozen=True)
-class Directive:
-    """One suppression as written. ``rule_ids``: the rules it names that exist; ``unknown``:
-    names that are no rule; ``problem``: why it is not understood (then it suppresses nothing).
-    ``scope``: the (line, column) range a finding's start must fall in, end exclusive."""
-
-    location: Location
-    rule_ids: tuple[str, ...]
-    reason: str
-    scope: tuple[tuple[int, int], tuple[int, int]]
-    kind: str  # "comment", "annotation" or "tag"
-    unknown: tuple[str, ...] = ()
-    problem: str | None = None
-
-    def covers(self, finding: Finding) -> bool:
-        start = (finding.location.start_line, finding.location.start_col)
-        return finding.rule_id in self.rule_ids and self.scope[0] <= start < self.scope[1]
 
 
 @dataclass(frozen=True)
 class Outcome:
     findings: list[Finding]  # active: counted for the exit status
     suppressed: list[Finding]  # each with its ``suppression``
-
-
-class RuleNames:
-    """Resolves the rule ids and names a suppression may use."""
-
-    def __init__(self, ids_and_names: Iterable[tuple[str, str]]) -> None:
-        self._by_word: dict[str, str] = {}
-        for rule_id, name in ids_and_names:
-            self._by_word[rule_id.lower()] = rule_id
-            self._by_word[name.lower()] = rule_id
-
-    def resolve(self, word: str) -> str | None:
-        return self._by_word.get(word.strip().lower())
 
 
 def apply(findings: Sequence[Finding], model: Model, enabled: set[str], names: RuleNames,
@@ -102,7 +64,7 @@ def apply(findings: Sequence[Finding], model: Model, enabled: set[str], names: R
     seen: dict[tuple[str, str, str], int] = {}
     # A file that does not parse was not checked: its suppressions cannot be judged unused.
     unchecked = {error.location.path for error in model.parse_errors}
-    for finding in _about_suppressions(directives, used, enabled, unchecked):
+    for finding in _about_suppressions(directives, used, enabled, unchecked, names, _RelatedLines(findings)):
         # Two alike suppressions in one file must not share a fingerprint.
         key = (finding.rule_id, finding.location.path, finding.identity)
         seen[key] = seen.get(key, 0) + 1
@@ -120,8 +82,29 @@ def _route(finding: Finding, ignores: "PerFileIgnores", active: list[Finding], s
         suppressed.append(dataclasses.replace(finding, suppression=external))
 
 
+class _RelatedLines:
+    """Where the finding is that a line of another place relates to: a suppression written at a
+    cluster for the registry's finding must be told where to go."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self._by_line: dict[tuple[str, str, int], Location] = {}
+        for finding in findings:
+            for related in finding.related:
+                key = (finding.rule_id, related.location.path, related.location.start_line)
+                self._by_line.setdefault(key, finding.location)
+
+    def finding_for(self, rule_id: str, directive: Directive) -> Location | None:
+        (start_line, _), (end_line, end_col) = directive.scope
+        last = end_line if end_col > 1 else end_line - 1
+        for line in range(start_line, max(start_line, last) + 1):
+            found = self._by_line.get((rule_id, directive.location.path, line))
+            if found is not None:
+                return found
+        return None
+
+
 def _about_suppressions(directives: list[Directive], used: set[tuple[int, str]], enabled: set[str],
-                        unchecked: set[str]) -> list[Finding]:
+                        unchecked: set[str], names: RuleNames, related: _RelatedLines) -> list[Finding]:
     out: list[Finding] = []
     for directive in directives:
         written = ", ".join((*directive.rule_ids, *directive.unknown)) or "no rule"
@@ -139,133 +122,41 @@ def _about_suppressions(directives: list[Directive], used: set[tuple[int, str]],
         if UNUSED_ID not in enabled or directive.location.path in unchecked:
             continue
         for name in directive.unknown:
-            out.append(_meta(UNUSED_ID, f"suppression names '{name}', which is not a bcdr-lint rule (see `bcdr-lint "
-                                        "rules`)", directive, f"{identity}|{name}"))
+            meant = names.closest(name)
+            hint = f"did you mean {meant}?" if meant else "see `bcdr-lint rules`"
+            out.append(_meta(UNUSED_ID, f"suppression names '{name}', which is not a bcdr-lint rule ({hint})",
+                             directive, f"{identity}|{name}"))
         for rule_id in directive.rule_ids:
-            if rule_id in enabled and (id(directive), rule_id) not in used and rule_id not in SUPPRESSION_RULES:
-                advice = "remove it, or move it to the line of the finding" if directive.kind == "comment" else (
-                    "remove it")
-                out.append(_meta(UNUSED_ID, f"unused suppression: no {rule_id} finding {_where(directive)}; {advice}",
-                                 directive, f"{identity}|{rule_id}"))
+            if rule_id in SUPPRESSION_RULES:
+                out.append(_meta(UNUSED_ID, f"{rule_id} cannot be suppressed in the source (a suppression would hide "
+                                            "its own problems): use `ignore` or `per-file-ignores` in the "
+                                            "configuration", directive, f"{identity}|{rule_id}"))
+            elif rule_id in enabled and (id(directive), rule_id) not in used:
+                out.append(_meta(UNUSED_ID, f"unused suppression: no {rule_id} finding {_where(directive)}; "
+                                            f"{_advice(directive, rule_id, related)}", directive, f"{identity}|{rule_id}"))
     return out
 
 
+def _advice(directive: Directive, rule_id: str, related: _RelatedLines) -> str:
+    elsewhere = related.finding_for(rule_id, directive)
+    if elsewhere is not None:
+        this = "line" if directive.kind == "comment" else "object"
+        return f"the {rule_id} finding this {this} relates to is at {elsewhere.path}:{elsewhere.start_line}: suppress it there"
+    return "remove it, or move it to the line of the finding" if directive.kind == "comment" else "remove it"
+
+
 def _where(directive: Directive) -> str:
-    (start_line, _), (end_line, _) = directive.scope
+    (start_line, _), (end_line, end_col) = directive.scope
     if directive.kind == "comment":
         return f"on line {start_line}"
-    return f"in the object it annotates (lines {start_line}-{end_line})"
+    # A block's extent ends at the start of the line after it.
+    last = end_line - 1 if end_col == 1 and end_line > start_line else end_line
+    return f"in the object it annotates (lines {start_line}-{last})"
 
 
 def _meta(rule_id: str, message: str, directive: Directive, identity: str) -> Finding:
     return Finding(rule_id=rule_id, level="warning", message=message, location=directive.location,
                    identity=identity)
-
-
-# --- reading suppressions --------------------------------------------------------------------------
-
-
-def read_directives(path: str, names: RuleNames) -> list[Directive]:
-    """The suppressions written in one file (none when the file cannot be read: BCDR001 says so)."""
-    from bcdr_lint.loaders.base import LineIndex, UnreadableFile, read_text
-
-    try:
-        text = read_text(path)  # as the loaders read it, so columns agree with theirs
-    except UnreadableFile:
-        return []
-    if _MARKER not in text:  # most files: one substring search, no scanning
-        return []
-
-    lines = LineIndex(text)
-    found = _comment_directives(path, text, lines, names)
-    lowered = path.lower()
-    if lowered.endswith((".yaml", ".yml")) and "bcdr-lint.io/ignore" in text:
-        found.extend(_object_directives(path, kubernetes_annotations(text), names))
-    elif lowered.endswith(".json") and "bcdr-lint-ignore" in text:
-        found.extend(_object_directives(path, json_tags(path, text), names))
-    return found
-
-
-def _comment_directives(path: str, text: str, lines, names: RuleNames) -> list[Directive]:
-    all_comments = comments(path, text)
-    # Lines holding nothing but comments: a suppression above other comments skips them.
-    comment_only: set[int] = set()
-    own_line: dict[int, bool] = {}
-    for comment in all_comments:
-        line, col = lines.line_col(comment.start)
-        line_start = comment.start - (col - 1)
-        alone = not text[line_start:comment.start].strip()
-        own_line[comment.start] = alone
-        end_line, _ = lines.line_col(comment.end)
-        if alone and not text[comment.end:_line_end(text, comment.end)].strip():
-            comment_only.update(range(line, end_line + 1))
-    out = []
-    for comment in all_comments:
-        match = _DIRECTIVE.match(comment.body)
-        if match is None:
-            continue
-        start_line, start_col = lines.line_col(comment.start)
-        end_line, end_col = lines.line_col(comment.end)
-        location = Location(path, start_line, start_col, end_line, end_col)
-        if own_line[comment.start]:
-            target = end_line + 1
-            while target in comment_only:
-                target += 1
-        else:
-            target = start_line
-        out.append(_directive(location, match.group(1), ((target, 1), (target + 1, 1)), "comment", names))
-    return out
-
-
-def _line_end(text: str, start: int) -> int:
-    end = text.find("\n", start)
-    return len(text) if end == -1 else end
-
-
-def _directive(location: Location, rest: str, scope, kind: str, names: RuleNames) -> Directive:
-    """``rest``: what follows ``bcdr-lint: ignore`` in a comment: ``[RULES] reason``."""
-    rule_list = _RULE_LIST.match(rest)
-    if rule_list is None:
-        return Directive(location, (), "", scope, kind,
-                         problem="expected `bcdr-lint: ignore[RULE, ...] reason`, with the rule ids in brackets")
-    words = [w.strip() for w in rule_list.group(1).split(",") if w.strip()]
-    if not words:
-        return Directive(location, (), "", scope, kind, problem="the rule list in brackets is empty")
-    reason = " ".join(rule_list.group(2).replace("*/", " ").split()).lstrip(_REASON_LEAD).strip()
-    return _resolved(location, words, reason, scope, kind, names)
-
-
-def _resolved(location: Location, words: list[str], reason: str, scope, kind: str, names: RuleNames) -> Directive:
-    ids: list[str] = []
-    unknown: list[str] = []
-    for word in words:
-        rule_id = names.resolve(word)
-        if rule_id is None:
-            unknown.append(word)
-        elif rule_id not in ids:
-            ids.append(rule_id)
-    return Directive(location, tuple(ids), reason, scope, kind, tuple(unknown))
-
-
-def _object_directives(path: str, objects: list[ObjectSuppression], names: RuleNames) -> list[Directive]:
-    out = []
-    for obj in objects:
-        location = Location(path, *obj.value_start, *obj.value_end)
-        scope = (obj.scope_start, obj.scope_end)
-        entries = [e for e in obj.entries if e.strip()]
-        if not entries:
-            out.append(Directive(location, (), "", scope, obj.source,
-                                 problem="the value is empty: write `RULE: reason`, one per line"))
-        for entry in entries:
-            parts = _ENTRY.match(entry)
-            words_text, reason = (parts.group(1), parts.group(2)) if parts else (entry, "")
-            words = [w.strip() for w in words_text.split(",") if w.strip()]
-            if not words:
-                out.append(Directive(location, (), "", scope, obj.source,
-                                     problem=f"no rule before the reason in {entry.strip()!r}: write `RULE: reason`"))
-                continue
-            out.append(_resolved(location, words, " ".join(reason.split()), scope, obj.source, names))
-    return out
 
 
 # --- per-file-ignores ------------------------------------------------------------------------------

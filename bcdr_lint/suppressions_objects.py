@@ -5,7 +5,9 @@
   ``tags`` or ``metadata``.
 
 The value holds one ``RULES: reason`` entry per line (a JSON ``metadata`` entry may also be an
-array of such strings). Positions come from the same node trees the loaders use.
+array of such strings); a YAML folded scalar (``>``) is read by its lines as written, since
+folding would join the entries into one. The annotation may be on any object's ``metadata``,
+the pod template's too. Positions come from the same node trees the loaders use.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ class ObjectSuppression:
     scope_start: tuple[int, int]
     scope_end: tuple[int, int]
     source: str  # "annotation" or "tag"
+    problem: str | None = None  # why the value cannot be read (then ``entries`` is empty)
+
+
+_NOT_TEXT = "the value must be text: `RULES: reason` entries, one per line"
 
 
 def kubernetes_annotations(text: str) -> list[ObjectSuppression]:
@@ -54,27 +60,39 @@ def kubernetes_annotations(text: str) -> list[ObjectSuppression]:
                 return value
         return None
 
-    def visit(obj) -> None:
-        value = child(child(child(obj, "metadata"), "annotations"), ANNOTATION)
-        if isinstance(value, ScalarNode):
-            found.append(ObjectSuppression(
-                entries=tuple(value.value.splitlines()),
-                value_start=lines.line_col(value.start_mark.index),
-                value_end=lines.line_col(value.end_mark.index),
-                scope_start=lines.line_col(obj.start_mark.index),
-                scope_end=lines.line_col(obj.end_mark.index),
-                source="annotation",
-            ))
-        items = child(obj, "items")
-        if isinstance(items, SequenceNode):
-            for item in items.value:
-                if isinstance(item, MappingNode):
-                    visit(item)
+    def entries(value) -> tuple[str, ...]:
+        if value.style == ">":
+            # Folding joins the lines: read them as written, without the `>` header line.
+            return tuple(text[value.start_mark.index:value.end_mark.index].splitlines()[1:])
+        return tuple(value.value.splitlines())
 
-    for document in documents:
-        if isinstance(document, MappingNode):
-            visit(document)
-    return found
+    # Every mapping of every document: a document, the items of a `kind: List`, a pod template.
+    pending = [document for document in documents if document is not None]
+    seen: set[int] = set()  # aliases share nodes, and may even make a cycle
+    while pending:
+        obj = pending.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, SequenceNode):
+            pending.extend(obj.value)
+        if not isinstance(obj, MappingNode):
+            continue
+        pending.extend(value for _, value in obj.value)
+        value = child(child(child(obj, "metadata"), "annotations"), ANNOTATION)
+        if value is None:
+            continue
+        text_value = isinstance(value, ScalarNode)
+        found.append(ObjectSuppression(
+            entries=entries(value) if text_value else (),
+            value_start=lines.line_col(value.start_mark.index),
+            value_end=lines.line_col(value.end_mark.index),
+            scope_start=lines.line_col(obj.start_mark.index),
+            scope_end=lines.line_col(obj.end_mark.index),
+            source="annotation",
+            problem=None if text_value else _NOT_TEXT,
+        ))
+    return sorted(found, key=lambda o: (o.value_start, o.scope_start))
 
 
 def json_tags(path: str, text: str) -> list[ObjectSuppression]:
@@ -98,16 +116,17 @@ def json_tags(path: str, text: str) -> list[ObjectSuppression]:
             if not isinstance(holder, JObject):
                 continue
             value = holder.get(JSON_KEY)
-            texts = _strings(value, JScalar, JArray)
-            if value is None or texts is None:
+            if value is None:
                 continue
+            texts = _strings(value, JScalar, JArray)
             found.append(ObjectSuppression(
-                entries=tuple(line for t in texts for line in t.splitlines()),
+                entries=tuple(line for t in texts for line in t.splitlines()) if texts is not None else (),
                 value_start=lines.line_col(value.start),
                 value_end=lines.line_col(value.end),
                 scope_start=lines.line_col(owner.start),
                 scope_end=lines.line_col(owner.end),
                 source="tag",
+                problem=None if texts is not None else _NOT_TEXT,
             ))
     return found
 

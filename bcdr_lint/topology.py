@@ -244,8 +244,12 @@ def _id(prefix: str, index: int) -> str:
 
 
 def _label(text: str) -> str:
-    """Mermaid labels are quoted; quotes and brackets inside would end them."""
-    return '"' + text.replace('"', "'").replace("[", "(").replace("]", ")") + '"'
+    """A quoted Mermaid label showing ``text`` as written. Inside quotes Mermaid reads ``#name;``
+    entity codes (so ``#`` itself is one) and HTML tags; a backtick fence would end the
+    Markdown report's ```mermaid block."""
+    escaped = (text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+               .replace("`", "'"))
+    return f'"{escaped}"'
 
 
 def mermaid(topology: Topology) -> str:
@@ -286,4 +290,6 @@ def mermaid(topology: Topology) -> str:
             for c_index, cluster in enumerate(region.clusters):
                 if cluster.name in pipe.targets:
                     out.append(f"  {node} --> {region_ids[region.name]}c{c_index}")
+    if len(out) == 1:  # a flowchart without nodes renders as an empty box, or not at all
+        out.append(f"  empty[{_label('no AKS clusters, traffic routers or registries found')}]")
     return "\n".join(out)

@@ -89,6 +89,36 @@ def test_the_search_stops_at_the_repository_root(tmp_path, monkeypatch):
     assert "BCDR502" in ids
 
 
+def test_two_configuration_files_in_one_folder_the_one_used_is_named(repo):
+    write(repo / "pyproject.toml", '[tool.bcdr-lint]\nselect = ["BCDR503"]\n')
+    write(repo / ".bcdr-lint.yml", "select: [BCDR503]\n")
+    write(repo / ".bcdr-lint.yaml", "select: [BCDR502]\n")
+    write(repo / "db.yaml", DB_MANIFEST)
+    result = CliRunner().invoke(main, ["check", "db.yaml", "--format", "json"])
+    assert findings(result) == [("BCDR502", "db.yaml", 10)]
+    assert ("bcdr-lint: using .bcdr-lint.yaml; also found, and not read: .bcdr-lint.yml, pyproject.toml "
+            "([tool.bcdr-lint])") in result.stderr
+    # Topology reads the same configuration and says the same.
+    assert "not read: .bcdr-lint.yml" in CliRunner().invoke(main, ["topology", "db.yaml"]).stderr
+    # A pyproject.toml without the table is not a configuration: nothing to say.
+    (repo / ".bcdr-lint.yml").unlink()
+    write(repo / "pyproject.toml", '[project]\nname = "x"\n')
+    assert "not read" not in CliRunner().invoke(main, ["check", "db.yaml"]).stderr
+
+
+def test_globs_starting_with_dot_slash_are_relative_to_the_configuration_file(repo):
+    # `./sandbox/**` reads as "sandbox beside this file"; gitignore syntax spells that `/sandbox/**`.
+    write(repo / "ci/.bcdr-lint.yaml", "select: [BCDR502]\nexclude: [./sandbox/]\n"
+                                        "per-file-ignores:\n  ./legacy/**: [BCDR502]\n")
+    write(repo / "ci/sandbox/db.yaml", DB_MANIFEST)
+    write(repo / "ci/legacy/db.yaml", DB_MANIFEST)
+    write(repo / "ci/prod/db.yaml", DB_MANIFEST)
+    write(repo / "ci/prod/sandbox/db.yaml", DB_MANIFEST)  # not beside the file: kept
+    result = invoke("check", "ci", "--format", "json", "--show-suppressed")
+    assert findings(result) == [("BCDR502", "ci/prod/db.yaml", 10), ("BCDR502", "ci/prod/sandbox/db.yaml", 10)]
+    assert [s["location"]["path"] for s in json.loads(result.stdout)["suppressed"]] == ["ci/legacy/db.yaml"]
+
+
 def test_config_option_names_the_file(repo):
     write(repo / ".bcdr-lint.yaml", "select: [BCDR503]\n")
     write(repo / "ci/strict.toml", 'select = ["BCDR502"]\n')  # a file of its own: options at the top
@@ -291,7 +321,30 @@ resource "azurerm_kubernetes_cluster" "aks" {
      "pyproject.toml:6: unknown key 'exlude' (did you mean 'exclude'?)"),
     ("pyproject.toml", '[tool.bcdr-lint]\n\n[tool.bcdr-lint.severity]\nBCDR502 = "fatal"\n',
      "pyproject.toml:4: 'severity.BCDR502': 'fatal' is not one of ['error', 'warning', 'note']"),
-    ("pyproject.toml", '[tool.bcdr-lint]\nselect = [\n', "pyproject.toml: invalid TOML"),
+    ("pyproject.toml", '[tool.bcdr-lint]\nselect = [\n', "pyproject.toml:3: invalid TOML: Invalid value"),
+    ("pyproject.toml", '[tool.bcdr-lint]\nselect = ["BCDR5"]\n[broken x\n',
+     "pyproject.toml:3: invalid TOML: Expected ']' at the end of a table declaration"),
+    # YAML keys that are numbers or null: a glob or rule must be text.
+    (".bcdr-lint.yaml", "per-file-ignores:\n  123: [BCDR5]\n",
+     ".bcdr-lint.yaml:2: 'per-file-ignores.123': a key must be text: quote it"),
+    (".bcdr-lint.yaml", "select: [BCDR5]\n1: [x]\n", ".bcdr-lint.yaml:2: '1': a key must be text: quote it"),
+    # The table written inline under [tool]: the line of the key is still found.
+    ("pyproject.toml", '[project]\nname = "x"\n\n[tool]\nbcdr-lint = { select = ["BCDR5"], fail-on = 3 }\n',
+     "pyproject.toml:5: 'fail-on': 3 is not one of ['error', 'warning', 'note', 'never']"),
+    # YAML reads yes/no/on/off as booleans: the message says so, not only "False is not one of".
+    (".bcdr-lint.yaml", "fail-on: no\n", ".bcdr-lint.yaml:1: 'fail-on': False is not one of ['error', 'warning', "
+     "'note', 'never'] (YAML reads an unquoted no as false: write 'never', or quote the value)"),
+    (".bcdr-lint.yaml", "select: [BCDR5]\nseverity:\n  BCDR502: off\n",
+     ".bcdr-lint.yaml:3: 'severity.BCDR502': False is not one of ['error', 'warning', 'note'] (YAML reads an "
+     "unquoted off as false"),
+    # A key written twice: YAML parsers keep the last one silently; a configuration must not.
+    (".bcdr-lint.yaml", "select: [BCDR502]\nignore: [BCDR002]\nselect: [BCDR503]\n",
+     ".bcdr-lint.yaml:3: 'select' is given twice (first on line 1)"),
+    (".bcdr-lint.yaml", "severity:\n  BCDR502: error\n  BCDR804: warning\n  BCDR502: note\n",
+     ".bcdr-lint.yaml:4: 'severity.BCDR502' is given twice (first on line 2)"),
+    # One rule, once by id and once by name: which level would win?
+    ("pyproject.toml", '[tool.bcdr-lint.severity]\nBCDR502 = "error"\ndatabase-in-cluster = "note"\n',
+     "pyproject.toml:3: 'severity.database-in-cluster': BCDR502 is already given a level as 'BCDR502'"),
     ("pyproject.toml", '[tool.bcdr-lint]\nvar-files = ["env/missing.tfvars"]\n',
      "pyproject.toml:2: 'var-files': no such file or directory: env/missing.tfvars"),
 ])

@@ -104,3 +104,15 @@ def test_suppressed_findings_do_not_fail(repo):
         encoding="utf-8")
     assert exit_code(".", "--select", "BCDR502") == 0
     assert exit_code(".", "--select", "BCDR502", "--fail-on", "note") == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["--baseline", "missing.json"],
+    ["--output", "no/such/folder/report.txt"],
+    ["--write-baseline", "no/such/folder/baseline.json"],
+    ["--param-file", "main.tf"],
+])
+def test_a_run_that_cannot_be_done_is_2_even_with_exit_zero(repo, args):
+    result = CliRunner().invoke(main, ["check", ".", "--exit-zero", *args])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output

@@ -388,3 +388,39 @@ def test_fingerprints_survive_lines_moving(tmp_path, monkeypatch):
     key = ("BCDR402", "infra/main.tf")
     assert before[key][1] + 4 == after[key][1]
     assert {k: fp for k, (fp, _) in before.items()} == {k: fp for k, (fp, _) in after.items()}
+
+
+def test_every_kind_of_suppression_is_a_valid_sarif_suppression(tmp_path, monkeypatch):
+    """In-source (a comment in the configuration file, where a declared cluster's findings point),
+    per-file-ignores and baseline suppressions side by side, for the schema and the Multitool."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s/db.yaml").write_text(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: orders-db, namespace: orders}\nspec:\n"
+        "  serviceName: orders-db\n  selector: {matchLabels: {app: orders-db}}\n  replicas: 3\n  template:\n"
+        "    metadata: {labels: {app: orders-db}}\n    spec:\n      containers:\n"
+        "        - {name: db, image: postgres:16}\n", encoding="utf-8")
+    (tmp_path / ".bcdr-lint.yaml").write_text(
+        "ignore: [BCDR002]\nper-file-ignores:\n  k8s/**: [BCDR805]\ntopology:\n"
+        "  # bcdr-lint: ignore[BCDR101] one region until the FY26 budget (PLAT-77)\n"
+        "  - {name: aks-shop-eastus2, region: eastus2}\n", encoding="utf-8")
+    runner = CliRunner()
+    runner.invoke(main, ["check", ".", "--select", "BCDR404", "--write-baseline", "baseline.json"])
+    out = tmp_path / "log.sarif"
+    result = runner.invoke(main, ["check", ".", "--baseline", "baseline.json", "--format", "sarif", "-o", str(out)])
+    assert result.exit_code == 1, result.output  # BCDR502 is neither suppressed nor baselined
+    work = tmp_path / "work"
+    work.mkdir()
+    log = assert_valid(out.read_text(encoding="utf-8"), work)
+    kinds = sorted((r["ruleId"], tuple((s["kind"], s["justification"]) for s in r.get("suppressions", [])))
+                   for r in log["runs"][0]["results"])
+    assert kinds == [
+        ("BCDR101", (("inSource", "one region until the FY26 budget (PLAT-77)"),)),
+        ("BCDR404", (("external", "recorded in the baseline baseline.json"),)),
+        ("BCDR502", ()),
+        ("BCDR805", (("external", "per-file-ignores 'k8s/**' in .bcdr-lint.yaml"),)),
+    ]
+    in_source = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "BCDR101")["suppressions"][0]
+    assert in_source["location"]["physicalLocation"]["artifactLocation"]["uri"] == ".bcdr-lint.yaml"
+    assert in_source["location"]["physicalLocation"]["region"]["startLine"] == 5

@@ -119,7 +119,7 @@ def test_used_suppressions_in_every_format(at_root):
 
 def test_unused_is_only_judged_for_rules_that_ran(at_root):
     # BCDR402 and BCDR302 are not selected: their suppressions cannot be called unused.
-    assert findings_for([f"{F3}/bad/terraform"], ["BCDR003"]) == [
+    assert findings_for([f"{F3}/bad/terraform"], ["BCDR003", "BCDR401"]) == [
         ("BCDR003", f"{F3}/bad/terraform/main.tf", 28),
         ("BCDR003", f"{F3}/bad/terraform/main.tf", 38),
     ]
@@ -216,6 +216,206 @@ def test_json_metadata_array_and_several_rules(tmp_path, monkeypatch):
     result = engine.check(["template.json"], select=["BCDR003", "BCDR004", "BCDR302", "BCDR401", "BCDR801"])
     assert result.findings == []
     assert sorted(f.rule_id for f in result.suppressed) == ["BCDR302", "BCDR401", "BCDR801"]
+
+
+SESSIONS = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: sessions
+  namespace: shop
+  annotations:
+{annotation}
+spec:
+  serviceName: sessions
+  selector: {{matchLabels: {{app: sessions}}}}
+  replicas: 1
+  template:
+    metadata:
+      labels: {{app: sessions}}
+{template_annotation}
+    spec:
+      containers:
+        - name: redis
+          image: redis:7.2
+"""
+
+
+def sessions(tmp_path, monkeypatch, annotation: str, template_annotation: str = "") -> str:
+    monkeypatch.chdir(tmp_path)
+    Path("sessions.yaml").write_text(SESSIONS.format(annotation=annotation, template_annotation=template_annotation),
+                                     encoding="utf-8")
+    return "sessions.yaml"
+
+
+def test_annotation_entries_one_per_line_also_when_folded_and_continued(tmp_path, monkeypatch):
+    # `>` folds the lines into one: the entries must still be read one per line, and a line
+    # that starts with no rule list continues the reason above it.
+    path = sessions(tmp_path, monkeypatch, """\
+    bcdr-lint.io/ignore: >
+      BCDR804: one replica by design; the storefront
+        falls back to signed cookies
+      BCDR502, BCDR404: session cache only, mirrored by hand""")
+    result = engine.check([path], select=["BCDR003", "BCDR004", "BCDR404", "BCDR502", "BCDR804"])
+    assert result.findings == []
+    assert sorted((f.rule_id, f.location.start_line, f.suppression.justification) for f in result.suppressed) == [
+        ("BCDR404", 22, "session cache only, mirrored by hand"),
+        ("BCDR502", 22, "session cache only, mirrored by hand"),
+        ("BCDR804", 14, "one replica by design; the storefront falls back to signed cookies"),
+    ]
+    # A second entry with a mistake in its rule list is reported, not taken for more reason.
+    sessions(tmp_path, monkeypatch, """\
+    bcdr-lint.io/ignore: |
+      BCDR804: one replica by design
+      BCDR502 BCDR404: no comma between the rules""")
+    result = engine.check([path], select=["BCDR003", "BCDR404", "BCDR502", "BCDR804"])
+    assert [(f.rule_id, f.location.start_line) for f in result.findings] == [
+        ("BCDR003", 7), ("BCDR404", 21), ("BCDR502", 21)]
+    assert "names 'BCDR502 BCDR404', which is not a bcdr-lint rule" in result.findings[0].message
+    assert [(f.rule_id, f.suppression.justification) for f in result.suppressed] == [
+        ("BCDR804", "one replica by design")]
+
+
+def test_annotation_on_the_pod_template_covers_the_template(tmp_path, monkeypatch):
+    path = sessions(tmp_path, monkeypatch, "    team: shop",
+                    '      annotations:\n        bcdr-lint.io/ignore: "BCDR502, BCDR804: session cache only"')
+    result = engine.check([path], select=["BCDR003", "BCDR502", "BCDR804"])
+    # BCDR804 points at `replicas`, outside the template: not covered, so that entry is unused.
+    assert sorted((f.rule_id, f.location.start_line) for f in result.findings) == [("BCDR003", 16), ("BCDR804", 11)]
+    unused = next(f for f in result.findings if f.rule_id == "BCDR003")
+    assert unused.message == ("unused suppression: no BCDR804 finding in the object it annotates (lines 13-20); "
+                              "remove it")
+    assert [(f.rule_id, f.location.start_line) for f in result.suppressed] == [("BCDR502", 20)]
+
+
+def test_suppression_values_that_are_not_text_are_reported(tmp_path, monkeypatch):
+    path = sessions(tmp_path, monkeypatch, "    bcdr-lint.io/ignore: [BCDR502]")
+    result = engine.check([path], select=["BCDR003", "BCDR502"])
+    assert [(f.rule_id, f.location.start_line) for f in result.findings] == [("BCDR003", 7), ("BCDR502", 19)]
+    assert "not understood: the value must be text" in result.findings[0].message
+    Path("t.json").write_text(json.dumps({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "resources": [{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01", "name": "acr",
+                       "location": "eastus2", "sku": {"name": "Basic"}, "tags": {"bcdr-lint-ignore": 401}}],
+    }, indent=2), encoding="utf-8")
+    found = engine.check(["t.json"], select=["BCDR003"]).findings
+    assert [(f.rule_id, f.location.start_line) for f in found] == [("BCDR003", 13)]
+    assert "not understood: the value must be text" in found[0].message
+
+
+def test_comments_that_look_like_a_suppression_but_are_not_one_are_reported(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("main.tf").write_text("""\
+# Checked by bcdr-lint: see docs/bcdr.md. The bcdr-lint ignore list lives in pyproject.toml.
+resource "azurerm_container_registry" "batch" {
+  name                = "tailspinbatchacr" # bcdr-lint: ignroe[BCDR401] typo in the verb
+  resource_group_name = "rg-batch" # bcdr-lint ignore[BCDR401] no colon
+  location            = "eastus2" # bcdr-lint-ignore[BCDR401] JSON tag spelling in a comment
+  sku                 = "Standard" # bcdr-lint: ignore[BCDR401, BCDR003] cannot hide its own problems
+}
+""", encoding="utf-8")
+    found = engine.check(["main.tf"], select=["BCDR003", "BCDR502"]).findings  # BCDR401 not judged
+    assert [(f.rule_id, f.location.start_line) for f in found] == [
+        ("BCDR003", 3), ("BCDR003", 4), ("BCDR003", 5), ("BCDR003", 6)]
+    assert all("not understood: expected `bcdr-lint: ignore[RULE, ...] reason`" in f.message for f in found[:3])
+    assert found[3].message == ("BCDR003 cannot be suppressed in the source (a suppression would hide its own "
+                                "problems): use `ignore` or `per-file-ignores` in the configuration")
+
+
+def test_a_tag_suppression_outside_json_is_reported_not_silently_ignored(tmp_path, monkeypatch):
+    # Tags are read in JSON (ARM templates, exports) only: in Terraform or Bicep the author must
+    # learn that the tag suppresses nothing.
+    monkeypatch.chdir(tmp_path)
+    Path("main.tf").write_text("""\
+# Tags such as "bcdr-lint-ignore" = "..." are not read here: use comments.
+resource "azurerm_container_registry" "batch" {
+  sku  = "Standard"
+  tags = { "bcdr-lint-ignore" = "BCDR401: build cache only" }
+}
+""", encoding="utf-8")
+    Path("main.bicep").write_text("""\
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'batchacr'
+  location: 'eastus2'
+  sku: { name: 'Standard' }
+  tags: {
+    'bcdr-lint-ignore': 'BCDR401: build cache only'
+  }
+}
+""", encoding="utf-8")
+    found = engine.check(["main.tf", "main.bicep"], select=["BCDR003", "BCDR502"]).findings
+    assert [(f.rule_id, f.location.path, f.location.start_line, f.location.start_col) for f in found] == [
+        ("BCDR003", "main.bicep", 6, 5), ("BCDR003", "main.tf", 4, 12)]
+    assert found[1].message == (
+        "bcdr-lint suppression not understood: a `bcdr-lint-ignore` tag suppresses only in JSON (ARM templates, "
+        "exports); here write a `# bcdr-lint: ignore[RULES] reason` comment on the line of the finding")
+    assert "write a `// bcdr-lint: ignore[RULES] reason` comment" in found[0].message
+
+
+def test_a_rule_id_typo_names_the_rule_meant(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("main.tf").write_text('resource "azurerm_container_registry" "batch" {\n'
+                               '  sku = "Standard" # bcdr-lint: ignore[BCDR4O1, BCDR40I, registry-not-premiun] reason\n'
+                               '}\n', encoding="utf-8")
+    messages = [f.message for f in engine.check(["main.tf"], select=["BCDR003"]).findings]
+    assert messages == [
+        "suppression names 'BCDR40I', which is not a bcdr-lint rule (did you mean BCDR401?)",
+        "suppression names 'BCDR4O1', which is not a bcdr-lint rule (did you mean BCDR401?)",
+        "suppression names 'registry-not-premiun', which is not a bcdr-lint rule (did you mean registry-not-premium?)",
+    ]
+
+
+def test_select_bcdr003_alone_judges_every_suppression(at_root):
+    # As `--select BCDR002` shows every unresolved value: every rule runs, only BCDR003 is reported.
+    assert findings_for([f"{F3}/bad"], ["BCDR003"]) == [
+        ("BCDR003", f"{F3}/bad/arm/azuredeploy.json", 12),
+        ("BCDR003", f"{F3}/bad/arm/azuredeploy.json", 24),
+        ("BCDR003", f"{F3}/bad/kubernetes/sessions.yaml", 7),
+        ("BCDR003", f"{F3}/bad/kubernetes/sessions.yaml", 35),
+        ("BCDR003", f"{F3}/bad/terraform/main.tf", 1),
+        ("BCDR003", f"{F3}/bad/terraform/main.tf", 28),
+        ("BCDR003", f"{F3}/bad/terraform/main.tf", 38),
+    ]
+    result = invoke("check", f"{F3}/good", "--select", "BCDR003", "--format", "sarif")
+    assert result.exit_code == 0
+    log = json.loads(result.output)
+    assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]] == ["BCDR001", "BCDR003"]
+    assert log["runs"][0]["results"] == []  # the suppressed findings of rules not reported are not listed
+
+
+def test_a_suppression_beside_a_related_location_says_where_the_finding_is(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("registry.tf").write_text("""\
+resource "azurerm_container_registry" "shared" {
+  name                = "contosoacr"
+  resource_group_name = "rg-shared"
+  location            = "eastus2"
+  sku                 = "Premium"
+}
+""", encoding="utf-8")
+    cluster = """\
+resource "azurerm_kubernetes_cluster" "{key}" {{
+  name                = "aks-{region}"
+  {comment}location            = "{region}"
+  resource_group_name = "rg-{region}"
+  dns_prefix          = "{key}"
+  default_node_pool {{
+    name       = "system"
+    vm_size    = "Standard_D4s_v5"
+    node_count = 3
+  }}
+}}
+"""
+    Path("clusters.tf").write_text(
+        cluster.format(key="east", region="eastus2", comment="")
+        + cluster.format(key="central", region="centralus",
+                         comment="# bcdr-lint: ignore[BCDR402] pulled from eastus2 during the pilot\n  "),
+        encoding="utf-8")
+    found = engine.check(["."], select=["BCDR003", "BCDR402"]).findings
+    assert [(f.rule_id, f.location.path, f.location.start_line) for f in found] == [
+        ("BCDR003", "clusters.tf", 14), ("BCDR402", "registry.tf", 1)]
+    assert found[0].message == ("unused suppression: no BCDR402 finding on line 15; the BCDR402 finding this line "
+                                "relates to is at registry.tf:1: suppress it there")
 
 
 # --- comment scanners: no comment inside a string ------------------------------------------------

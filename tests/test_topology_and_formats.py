@@ -74,7 +74,49 @@ def test_markdown_links_are_relative_outside_github_actions(at_root):
 def test_markdown_escapes_table_cells():
     from bcdr_lint.reporters.markdown import _cell
 
-    assert _cell("a|b\nc <script>") == "a\\|b c &lt;script>"
+    assert _cell("a|b\nc <script>") == "a\\|b c \\<script\\>"
+
+
+def test_markdown_shows_messages_and_paths_as_written_never_as_markup():
+    """Resource names come from the checked files: a name must not become a link, emphasis, a
+    code span, an HTML tag or an entity in a pull-request comment, nor end the table row."""
+    from bcdr_lint.findings import Finding
+    from bcdr_lint.model.location import Location
+    from bcdr_lint.reporters import Report
+    from bcdr_lint.reporters.markdown import render
+
+    message = "registry 'a|b' [x](https://evil.example) *all* _of_ `it` <b>&amp; ~~gone~~ \\ end\r\nnext"
+    finding = Finding("BCDR402", "warning", message, Location("k8s/we[i]rd `dir`/a|b.yaml", 3, 1))
+    out = render(Report([finding], [], ["a"], 1, "0.1.0"), env={})
+    row = next(line for line in out.splitlines() if line.startswith("| [k8s"))
+    assert row == (
+        "| [k8s/we\\[i\\]rd \\`dir\\`/a\\|b.yaml:3](k8s/we%5Bi%5Drd%20%60dir%60/a%7Cb.yaml#L3) | BCDR402 | "
+        "registry 'a\\|b' \\[x\\](https://evil.example) \\*all\\* \\_of\\_ \\`it\\` \\<b\\>\\&amp; \\~\\~gone\\~\\~ "
+        "\\\\ end next |")
+    # A rule the report does not describe: no empty code span after its id.
+    assert "| BCDR402 | 🟠 warning | 1 |" in out
+
+
+def test_mermaid_of_nothing_says_so_and_labels_cannot_end_the_diagram():
+    from bcdr_lint.topology import Place, Region, Topology, mermaid
+
+    assert mermaid(Topology()).splitlines() == [
+        "flowchart LR", '  empty["no AKS clusters, traffic routers or registries found"]']
+    # A backtick fence inside a name would end the ```mermaid block of the Markdown report.
+    region = Region("eastus2", "centralus", False, (Place('aks ```"x"``` <br> #1;', "eastus2", "a.tf:1"),))
+    assert '    region0c0["AKS aks \'\'\'#quot;x#quot;\'\'\' #lt;br#gt; #35;1;"]' in mermaid(
+        Topology(regions=(region,))).splitlines()
+
+
+def test_topology_of_an_empty_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert _invoke("topology").output == "Regions:\n  (no AKS clusters found)\nGaps: none found\n"
+    assert "empty[" in _invoke("topology", "--format", "mermaid").output
+    data = json.loads(_invoke("topology", "--format", "json").output)
+    assert data == {"schema_version": 1, "regions": [], "routers": [], "registries": [], "peerings": [],
+                    "pipelines": [], "gaps": []}
+    markdown = _invoke("check", "--format", "markdown")
+    assert markdown.exit_code == 0 and "No findings (0 files, 0 resources checked)." in markdown.output
 
 
 def test_github_annotations_one_per_finding_with_escaping(at_root):
@@ -114,6 +156,23 @@ def test_progress_waits_a_moment_then_draws_and_erases():
     assert "[###############---------------] 5/10 files  b.yaml" in stream.getvalue()
     progress.close()
     assert stream.getvalue().endswith("\r")
+
+
+def test_progress_fits_the_terminal_width_so_it_never_wraps():
+    # A line wider than the terminal wraps, and `\r` then returns to the wrapped part only: the
+    # bar would be drawn again below itself on every update.
+    path = "k8s/platform/observability/prometheus/very-long-file-name.yaml"
+    for columns, shown in ((80, "  …" + path[-21:]), (60, "")):
+        stream, clock = io.StringIO(), _Clock()
+        progress = Progress(5000, stream, clock=clock, force=True, columns=columns)
+        for done in range(1, 4):
+            clock.now = float(done)
+            progress.advance(1, path)
+        progress.close()
+        drawn = stream.getvalue().split("\r")[1:]
+        assert drawn[0] == f"bcdr-lint [------------------------------] 1/5000 files{shown}".ljust(columns - 1)
+        assert all(len(line) == columns - 1 for line in drawn[:-1])
+        assert drawn[-2:] == [" " * (columns - 1), ""]  # erased, cursor back at the start of the line
 
 
 def test_progress_is_silent_when_stderr_is_not_a_terminal():

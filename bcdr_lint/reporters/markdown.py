@@ -8,6 +8,7 @@ Links point at the commit being checked when the GitHub Actions variables say wh
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from typing import Mapping
 from urllib.parse import quote
@@ -19,8 +20,14 @@ MAX_ROWS = 200  # GitHub truncates step summaries at 1 MiB; a table this long is
 _ICONS = {"error": "🔴", "warning": "🟠", "note": "🔵"}
 
 
+# Characters with a meaning in GitHub Markdown (links, emphasis, code, HTML, entities, strikethrough,
+# table cells). Messages quote names from the checked files: they are shown as written, so every
+# one is backslash-escaped (CommonMark prints an escaped ASCII punctuation character as itself).
+_MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    return _MARKUP.sub(r"\\\1", " ".join(text.splitlines()))
 
 
 def _link_base(env: Mapping[str, str]) -> str | None:
@@ -46,7 +53,8 @@ def render(report: Report, env: Mapping[str, str] | None = None) -> str:
         counts = Counter((f.rule_id, f.level) for f in report.findings)
         out += ["| Rule | Level | Findings |", "|---|---|---:|"]
         for (rule_id, level), count in sorted(counts.items()):
-            out.append(f"| {rule_id} `{names.get(rule_id, '')}` | {_ICONS.get(level, '')} {level} | {count} |")
+            name = f" `{names[rule_id]}`" if names.get(rule_id) else ""
+            out.append(f"| {rule_id}{name} | {_ICONS.get(level, '')} {level} | {count} |")
         out += ["", "| Location | Rule | Message |", "|---|---|---|"]
         for finding in report.findings[:MAX_ROWS]:
             where = _link(finding.location.path, finding.location.start_line, base)

@@ -6,11 +6,20 @@ Every suppression must still suppress something. Reported, at the suppression:
   or a JSON tag or `metadata` entry `bcdr-lint-ignore` that names a rule which ran but has no
   finding where the suppression applies (the line of a trailing comment, the first line after
   a comment block, the object an annotation or tag is on);
-- a suppression that names something that is not a bcdr-lint rule (`BCDR4O2`);
-- a `bcdr-lint: ignore` comment that is not understood (no rule list in brackets, an empty list).
+- a suppression that names something that is not a bcdr-lint rule (`BCDR4O2`; the message names
+  the rule it probably meant), or names BCDR003 or BCDR004, which cannot be suppressed in the
+  source (a suppression would hide its own problems: use `ignore` or `per-file-ignores`);
+- a suppression that is not understood: a `bcdr-lint: ignore` comment without a rule list in
+  brackets or with an empty one, a comment that looks like a suppression with a misspelt verb
+  or separator (`bcdr-lint: ignroe[BCDR401]`, `bcdr-lint ignore[BCDR401]`), an annotation or tag
+  whose value is not text, a `bcdr-lint-ignore` tag in Terraform or Bicep (tags are read in
+  JSON only; use a comment there).
 
 A rule that did not run (left out by `--select` or `ignore`) does not make its suppressions
-unused. Suppressions of BCDR003 and BCDR004 themselves are not possible.
+unused; `--select BCDR003` alone runs every rule and reports only this one, to list every stale
+suppression. When the finding a misplaced suppression was meant for relates to its line but is
+reported elsewhere (a registry's missing replica, written at the cluster), the message says
+where the finding is.
 
 ## Why it matters
 A suppression outlives its reason: the registry gains its replica, the manifest moves, the rule

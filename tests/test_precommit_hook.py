@@ -35,6 +35,9 @@ def pre_commit_home(tmp_path_factory):
 
 def _repo(path: Path, fixture: str) -> Path:
     shutil.copytree(ROOT / fixture, path / "infra")
+    # The repository's configuration is honoured by the hook: here it narrows the check to the
+    # registry rules the fixtures are about.
+    (path / ".bcdr-lint.yaml").write_text("select: [BCDR4]\n", encoding="utf-8")
     git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
     subprocess.run([*git, "init", "-q", str(path)], check=True)
     subprocess.run([*git, "add", "-A"], cwd=path, check=True)

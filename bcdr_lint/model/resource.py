@@ -26,7 +26,8 @@ workload                      ``workload_kind`` (Deployment, ...), ``namespace``
                               ``hostPath``, ``local``, ``emptyDir`` — and ``claim_name``),
                               ``claim_templates`` (list of dicts with ``name``,
                               ``storage_class``), ``annotations``, ``labels``,
-                              ``pod_labels`` (dict: the pod template's own labels, values str/Unresolved)
+                              ``pod_labels`` (dict: the pod template's own labels, values str/Unresolved),
+                              ``partial`` (True: a patch, e.g. kustomize — no selector or no container image)
 persistent-volume-claim       ``namespace``, ``storage_class``, ``volume_name``, ``annotations``
 persistent-volume             ``storage_class``, ``source`` (``local``/``hostPath``/``csi``/...),
                               ``driver``, ``claim_ref`` (``namespace/name``)
@@ -44,7 +45,8 @@ pod-disruption-budget         ``namespace``, ``min_available``, ``max_unavailabl
                               (list of dicts ``key``, ``operator``, ``values``); ``match_labels`` None:
                               no selector, no pods; ``{}`` and ``[]``: every pod of the namespace
 horizontal-pod-autoscaler     ``namespace``, ``target_kind``, ``target_name`` (scaleTargetRef),
-                              ``min_replicas``, ``max_replicas`` (int or Unresolved; absent min means 1)
+                              ``min_replicas``, ``max_replicas`` (int or Unresolved; absent min means 1);
+                              ``scaler`` "keda" for a KEDA ScaledObject (min from minReplicaCount, default 0)
 traffic-manager-profile       ``routing_method`` (lower case: "priority", "weighted", "performance",
                               "geographic", "multivalue", "subnet"), ``enabled`` (bool, profile
                               status), ``monitor`` (dict ``protocol`` (lower), ``port``, ``path``;
@@ -58,7 +60,7 @@ front-door-profile            ``sku`` (lower: "standard_azurefrontdoor", "premiu
                               "classic" for Microsoft.Network/frontDoors)
 front-door-origin-group       ``health_probe`` (dict ``protocol``, ``path``, ``interval``, ``enabled``
                               (False: switched off); absent when none is written); refs ``profile``
-front-door-origin             ``enabled`` (bool), ``host_name`` (str);
+front-door-origin             ``enabled`` (bool), ``host_name`` (str), ``target_location`` (private link location);
                               refs ``origin_group``, ``target_resource`` (``azureOrigin`` / private link),
                               ``host_resource`` (the resource whose deployed address ``host_name`` reads)
 public-ip                     ``fqdn`` (lower, when a domain name label is set), ``domain_name_label``,
@@ -75,7 +77,8 @@ sql-database                  ``sku`` (lower), ``create_mode`` (lower, "secondar
 sql-failover-group            ``databases`` (list of Ref/Unresolved); refs ``server``,
                               ``partner_server`` (the first partner; ``partner_servers`` in attrs:
                               list of Ref/Unresolved)
-cosmos-account                ``locations`` (list of dicts ``region``, ``failover_priority``),
+cosmos-account                ``locations`` (list of dicts ``region``, ``failover_priority``; ``count_unknown``
+                              True: one entry for a loop of unknown length),
                               ``automatic_failover`` (bool), ``multiple_write_locations`` (bool)
 pipeline                      one CI/CD pipeline file (GitHub Actions workflow, Azure Pipelines):
                               ``system`` ("github-actions"/"azure-pipelines"), ``deploy_steps``
@@ -232,7 +235,12 @@ class Resource:
 
     @property
     def label(self) -> str:
-        """``AKS cluster 'aks-east'`` — how messages name this resource."""
+        """``AKS cluster 'aks-east'``, ``node pool 'aks-east/system'`` — how messages name this
+        resource. A child resource is named by its Azure name path, as ARM and the portal name it,
+        whichever format declared it: two clusters' ``system`` pools must not read alike."""
+        names = self.azure_names
+        if len(names) > 1 and all(isinstance(n, str) for n in names):
+            return f"{KIND_LABELS[self.kind]} '{'/'.join(names)}'"
         return f"{KIND_LABELS[self.kind]} '{self.name}'"
 
     def __repr__(self) -> str:

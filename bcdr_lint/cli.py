@@ -6,8 +6,10 @@ this runs in pre-commit hooks, where start-up time is felt on every commit.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from typing import Iterator
 
 import click
 
@@ -71,11 +73,10 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     baselined findings never count.
     """
     from bcdr_lint import engine
-    from bcdr_lint.baseline import BaselineError
-    from bcdr_lint.config import CommandLine, ConfigError, settings
+    from bcdr_lint.config import CommandLine, settings
     from bcdr_lint.reporters import Report, render
 
-    try:
+    with _reported_errors():
         chosen = settings(list(paths) or ["."], config_file, CommandLine(
             select=tuple(engine.split_selectors(select)),
             ignore=tuple(engine.split_selectors(ignore)),
@@ -87,17 +88,6 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         result = engine.check(list(paths) or ["."], options=chosen.options, show_progress=True)
         findings, baselined, baseline_status = _apply_baseline(result, list(paths) or ["."], baseline_file,
                                                                write_baseline)
-    except (ConfigError, BaselineError) as exc:
-        click.echo(f"bcdr-lint: {exc}", err=True)
-        sys.exit(EXIT_TOOL)
-    except engine.UsageError as exc:
-        raise click.UsageError(str(exc)) from exc
-    except Exception as exc:  # noqa: BLE001 - a bug of ours is exit 2 with a message, not a traceback
-        if os.environ.get("BCDR_LINT_DEBUG"):
-            raise
-        click.echo(f"bcdr-lint: internal error: {type(exc).__name__}: {exc} "
-                   "(set BCDR_LINT_DEBUG=1 for a traceback, and please report it)", err=True)
-        sys.exit(EXIT_TOOL)
     if verbose:
         _explain_files(result.model)
     report = Report(
@@ -114,12 +104,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     use_color = _use_color(color, output)
     text = render(report, fmt, color=use_color)
     if output:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            click.echo(f"bcdr-lint: cannot write {output}: {exc.strerror or exc}", err=True)
-            sys.exit(EXIT_TOOL)
+        _write(output, text)
         if fmt != "text":
             from bcdr_lint.reporters.text import summary
 
@@ -127,6 +112,38 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     else:
         click.echo(text, nl=False, color=use_color)  # click strips ANSI off a terminal unless told
     sys.exit(_exit_status(findings, chosen.fail_on, exit_zero))
+
+
+@contextlib.contextmanager
+def _reported_errors() -> Iterator[None]:
+    """Configuration, baseline and usage mistakes and our own bugs end the run with exit 2 and
+    a message, never a traceback (``BCDR_LINT_DEBUG=1`` shows one)."""
+    from bcdr_lint import engine
+    from bcdr_lint.baseline import BaselineError
+    from bcdr_lint.config import ConfigError
+
+    try:
+        yield
+    except (ConfigError, BaselineError) as exc:
+        click.echo(f"bcdr-lint: {exc}", err=True)
+        sys.exit(EXIT_TOOL)
+    except engine.UsageError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - a bug of ours is exit 2 with a message, not a traceback
+        if os.environ.get("BCDR_LINT_DEBUG"):
+            raise
+        click.echo(f"bcdr-lint: internal error: {type(exc).__name__}: {exc} "
+                   "(set BCDR_LINT_DEBUG=1 for a traceback, and please report it)", err=True)
+        sys.exit(EXIT_TOOL)
+
+
+def _write(output: str, text: str) -> None:
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        click.echo(f"bcdr-lint: cannot write {output}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_TOOL)
 
 
 def _exit_status(findings, fail_on: str, exit_zero: bool) -> int:
@@ -249,31 +266,16 @@ def show_topology(paths: tuple[str, ...], fmt: str, output: str | None, param_fi
     routers and their endpoints, registries and replicas, peerings, pipelines and their
     clusters, and the gaps the correlation rules found. Exit 0 unless the tool fails (2)."""
     from bcdr_lint import engine, topology
-    from bcdr_lint.config import CommandLine, ConfigError, settings
+    from bcdr_lint.config import CommandLine, settings
 
-    try:
+    with _reported_errors():
         chosen = settings(list(paths) or ["."], config_file, CommandLine(
             param_files=tuple(_pairs(param_files, list(paths) or ["."])), var_files=tuple(var_files)))
         _echo_notes(chosen.notes)
         result = engine.check(list(paths) or ["."], options=chosen.options, show_progress=True)
-    except ConfigError as exc:
-        click.echo(f"bcdr-lint: {exc}", err=True)
-        sys.exit(EXIT_TOOL)
-    except engine.UsageError as exc:
-        raise click.UsageError(str(exc)) from exc
-    except Exception as exc:  # noqa: BLE001 - a bug of ours is exit 2 with a message, not a traceback
-        if os.environ.get("BCDR_LINT_DEBUG"):
-            raise
-        click.echo(f"bcdr-lint: internal error: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_TOOL)
     rendered = topology.render(topology.build(result.model, result.findings), fmt)
     if output:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(rendered)
-        except OSError as exc:
-            click.echo(f"bcdr-lint: cannot write {output}: {exc.strerror or exc}", err=True)
-            sys.exit(EXIT_TOOL)
+        _write(output, rendered)
     else:
         click.echo(rendered, nl=False)
 

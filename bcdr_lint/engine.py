@@ -86,7 +86,7 @@ def load(discovered: Discovered, options: RunOptions | None = None, progress=Non
 
         # A parameter file may deploy a template in another folder, or one outside the checked
         # paths: its template's loader must know before any template is loaded.
-        options = dataclasses.replace(options, parameter_links=find_links([*discovered.json, *params]))
+        options = dataclasses.replace(options, parameter_links=find_links([*discovered.json, *params], options))
     if discovered.json:
         from bcdr_lint.loaders import arm
 

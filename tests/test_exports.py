@@ -177,6 +177,9 @@ def test_an_id_without_a_resource_group_takes_the_rows(tmp_path: Path) -> None:
     [{"id": "1", "type": "user", "name": "ada"}],  # an id, but no Azure resource id
     {"data": [{"id": f"{SUB}/resourceGroups/rg", "type": "a/b", "name": "x"}]},  # no count: not a query result
     {"value": 1},
+    {"count": 2, "data": [{"id": 7, "name": "ada", "type": "admin"}, {"id": 8, "name": "bob"}]},  # an API's page
+    # A template's resources copied into a file of their own are declarations, not deployed rows.
+    [{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01", "name": "[parameters('acr')]"}],
 ])
 def test_other_json_is_not_an_export(data: object) -> None:
     assert not is_export(data)
@@ -188,3 +191,171 @@ def test_a_pool_reference_in_a_row_is_a_ref_by_azure_id() -> None:
     assert isinstance(subnet, Ref)
     assert (subnet.type, subnet.names, subnet.resource_group) == (
         "microsoft.network/virtualnetworks/subnets", ("vnet-retail-eastus2", "snet-aks-nodes"), "rg-retail-eastus2")
+
+
+# -- rows a query projected: identity from what the row has ---------------------------------------
+
+
+def _cluster_row(name: str, group: str, **row: object) -> dict:
+    return {"id": f"{SUB}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}",
+            "name": name, "type": "microsoft.containerservice/managedclusters", "location": "eastus2",
+            "resourceGroup": group, "subscriptionId": SUB.rsplit("/", 1)[1], "sku": {"tier": "Standard"},
+            "properties": {"networkProfile": {"loadBalancerSku": "standard"}}, **row}
+
+
+def test_a_row_without_an_id_does_not_hide_the_others(tmp_path: Path) -> None:
+    # `project name, type, location, resourceGroup, subscriptionId, sku, properties`: no id.
+    with_id = _cluster_row("aks-a", "rg-a")
+    without = {k: v for k, v in _cluster_row("aks-b", "rg-b").items() if k != "id"}
+    export = tmp_path / "clusters.json"
+    export.write_text(json.dumps({"count": 2, "data": [with_id, without]}, indent=2), encoding="utf-8")
+    result = load_file(str(export))
+    assert result.errors == []
+    a, b = result.resources
+    assert (a.name, b.name) == ("aks-a", "aks-b")
+    assert (b.azure_type, b.azure_names, b.resource_group, b.region) == (
+        "microsoft.containerservice/managedclusters", ("aks-b",), "rg-b", "eastus2")
+    assert b.key == (f"export:{export}:{SUB.lower()}/resourcegroups/rg-b/providers/"
+                     "microsoft.containerservice/managedclusters/aks-b")
+    assert b.location.start_line == 20  # its row
+
+
+def test_child_rows_without_ids_spell_their_name_path(tmp_path: Path) -> None:
+    export = tmp_path / "acr.json"
+    export.write_text(json.dumps([
+        {"name": "acr/westus3", "type": "Microsoft.ContainerRegistry/registries/replications", "location": "westus3",
+         "resourceGroup": "rg-acr", "properties": {"zoneRedundancy": "Enabled"}},
+        {"name": "acr", "type": "Microsoft.ContainerRegistry/registries", "location": "eastus2",
+         "resourceGroup": "rg-acr", "sku": {"name": "Premium"}, "properties": {"zoneRedundancy": "Enabled"}},
+    ]), encoding="utf-8")
+    model = Model(load_file(str(export)).resources)
+    replica, registry = model.resources
+    assert replica.key == f"export:{export}:/resourcegroups/rg-acr/providers/microsoft.containerregistry/registries/acr/replications/westus3"
+    assert model.target(replica, "registry") is registry  # listed before its registry, still its own
+
+
+def test_rows_with_only_an_id_take_type_and_name_from_it(tmp_path: Path) -> None:
+    export = tmp_path / "ids.json"
+    export.write_text(json.dumps({"count": 1, "data": [{
+        "id": f"{SUB}/resourceGroups/rg-a/providers/Microsoft.Network/virtualNetworks/vnet-a", "location": "West US 3",
+    }]}), encoding="utf-8")
+    (vnet,) = load_file(str(export)).resources
+    assert (vnet.kind, vnet.name, vnet.region, vnet.resource_group) == (Kind.VIRTUAL_NETWORK, "vnet-a", "westus3", "rg-a")
+
+
+def test_a_row_that_names_no_resource_is_reported_at_its_line(tmp_path: Path) -> None:
+    export = tmp_path / "projected.json"
+    export.write_text(json.dumps({"count": 2, "data": [
+        _cluster_row("aks-a", "rg-a"),
+        {"location": "eastus2", "resourceGroup": "rg-b"},  # `project location, resourceGroup`
+    ]}, indent=2), encoding="utf-8")
+    result = load_file(str(export))
+    assert [r.name for r in result.resources] == ["aks-a"]
+    (error,) = result.errors
+    assert (error.location.path, error.location.start_line) == (str(export), 20)
+    assert error.message.startswith("this export row has no Azure resource `type` and `name`, so it was not read")
+
+
+# -- rows without properties: nothing a rule reads from them passes for a default ---------------------
+
+THIN_TYPES = {
+    "Microsoft.ContainerService/managedClusters/agentPools": ("aks/system", {
+        "mode": "properties.mode", "zones": "properties.availabilityZones", "count": "properties.count",
+        "min_count": "properties.minCount", "max_count": "properties.maxCount"}, {"subnet": "properties.vnetSubnetID"}),
+    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings": ("vnet/peer", {},
+                                                               {"remote_vnet": "properties.remoteVirtualNetwork.id"}),
+    "Microsoft.Network/trafficManagerProfiles/azureEndpoints": ("tm/east", {
+        "enabled": "properties.endpointStatus", "endpoint_location": "properties.endpointLocation",
+        "geo_mappings": "properties.geoMapping", "target": "properties.target"},
+        {"target_resource": "properties.targetResourceId"}),
+    "Microsoft.Cdn/profiles/originGroups": ("afd/og", {"health_probe": "properties.healthProbeSettings"}, {}),
+    "Microsoft.Cdn/profiles/originGroups/origins": ("afd/og/east", {
+        "enabled": "properties.enabledState", "host_name": "properties.hostName"},
+        {"target_resource": "properties.azureOrigin.id"}),
+    "Microsoft.Sql/servers/databases": ("sql/orders", {"create_mode": "properties.createMode"},
+                                        {"source_database": "properties.sourceDatabaseId"}),
+    "Microsoft.DBforPostgreSQL/flexibleServers": ("pg", {
+        "geo_redundant_backup": "properties.backup.geoRedundantBackup", "create_mode": "properties.createMode"},
+        {"source_server": "properties.sourceServerResourceId"}),
+}
+
+
+@pytest.mark.parametrize("resource_type", sorted(THIN_TYPES))
+def test_rows_without_properties_leave_every_property_unknown(tmp_path: Path, resource_type: str) -> None:
+    name, attrs, refs = THIN_TYPES[resource_type]
+    export = tmp_path / "list.json"
+    export.write_text(json.dumps([{"name": name, "type": resource_type, "location": "eastus2",
+                                   "resourceGroup": "rg", "properties": None}], indent=2), encoding="utf-8")
+    (resource,) = load_file(str(export)).resources
+    assert {a: resource.get(a).expression for a in attrs} == attrs
+    assert {r: resource.refs[r].expression for r in refs} == refs
+    assert all(resource.get(a).location.start_line == 7 for a in attrs)  # at `"properties": null`
+
+
+def test_list_attributes_without_properties_keep_their_shape(tmp_path: Path) -> None:
+    export = tmp_path / "data.json"
+    export.write_text(json.dumps([
+        {"name": "sql/fog", "type": "Microsoft.Sql/servers/failoverGroups", "resourceGroup": "rg"},
+        {"name": "cosmos", "type": "Microsoft.DocumentDB/databaseAccounts", "location": "eastus2", "resourceGroup": "rg"},
+    ]), encoding="utf-8")
+    group, account = load_file(str(export)).resources
+    (databases,) = group.get("databases")  # a list of references, one of them unknown
+    assert isinstance(databases, Unresolved) and databases.expression == "properties.databases"
+    assert isinstance(group.refs["partner_server"], Unresolved)
+    (location,) = account.get("locations")  # one entry standing for locations of unknown number
+    assert (location["region"].expression, location["count_unknown"]) == ("properties.locations", True)
+
+
+def test_parents_without_properties_say_their_inline_children_are_unknown(tmp_path: Path) -> None:
+    export = tmp_path / "list.json"
+    export.write_text(json.dumps([
+        {"name": name, "type": resource_type, "location": "eastus2", "resourceGroup": "rg"}
+        for name, resource_type in [("aks", "Microsoft.ContainerService/managedClusters"),
+                                    ("vnet", "Microsoft.Network/virtualNetworks"),
+                                    ("tm", "Microsoft.Network/trafficManagerProfiles"),
+                                    ("fd", "Microsoft.Network/frontDoors"),
+                                    ("acr", "Microsoft.ContainerRegistry/registries")]
+    ]), encoding="utf-8")
+    children = {str(r.name): r.get("children") for r in load_file(str(export)).resources}
+    assert {name: value.expression if value else None for name, value in children.items()} == {
+        "aks": "properties.agentPoolProfiles",
+        "vnet": "properties.virtualNetworkPeerings",
+        "tm": "properties.endpoints",
+        "fd": "properties.backendPools",
+        "acr": None,  # replications are resources of their own, listed as rows
+    }
+    full = {str(r.name): r.get("children") for r in load_file(GRAPH).resources}
+    assert full["aks-retail-eastus2"] is None and full["vnet-retail-eastus2"] is None
+
+
+def test_a_deployed_read_replica_is_a_replica_although_no_create_mode_is_exported(tmp_path: Path) -> None:
+    # createMode is a creation-time input the API does not return; a deployed replica says
+    # replicationRole (MySQL: Replica; PostgreSQL: AsyncReplica, GeoAsyncReplica).
+    group = f"{SUB}/resourceGroups/rg-db/providers"
+    export = tmp_path / "db.json"
+    export.write_text(json.dumps({"count": 3, "data": [
+        {"id": f"{group}/Microsoft.DBforMySQL/flexibleServers/mysql-a", "name": "mysql-a", "location": "eastus2",
+         "type": "microsoft.dbformysql/flexibleservers", "properties": {"replicationRole": "Source",
+                                                                        "backup": {"geoRedundantBackup": "Disabled"}}},
+        {"id": f"{group}/Microsoft.DBforMySQL/flexibleServers/mysql-a-cus", "name": "mysql-a-cus", "location": "centralus",
+         "type": "microsoft.dbformysql/flexibleservers", "properties": {
+             "replicationRole": "Replica", "backup": {"geoRedundantBackup": "Disabled"},
+             "sourceServerResourceId": f"{group}/Microsoft.DBforMySQL/flexibleServers/mysql-a"}},
+        {"id": f"{group}/Microsoft.DBforPostgreSQL/flexibleServers/pg-b", "name": "pg-b", "location": "centralus",
+         "type": "microsoft.dbforpostgresql/flexibleservers", "properties": {"replicationRole": "GeoAsyncReplica"}},
+    ]}, indent=2), encoding="utf-8")
+    model = Model(load_file(str(export)).resources)
+    source, replica, pg = model.resources
+    assert (source.get("create_mode"), replica.get("create_mode"), pg.get("create_mode")) == (None, "replica", "replica")
+    assert replica.loc("create_mode").start_line == 22  # `"replicationRole": "Replica"`
+    assert model.target(replica, "source_server") is source
+
+
+def test_types_in_any_case_and_display_name_regions(tmp_path: Path) -> None:
+    export = tmp_path / "mixed.json"
+    export.write_text(json.dumps({"count": 1, "data": [_cluster_row(
+        "aks-a", "rg-a", type="MICROSOFT.CONTAINERSERVICE/ManagedClusters", location="East US 2",
+        properties={"agentPoolProfiles": [{"name": "system", "mode": "System", "count": 3}]})]}), encoding="utf-8")
+    cluster, pool = load_file(str(export)).resources
+    assert (cluster.kind, cluster.region, cluster.azure_type) == (Kind.AKS_CLUSTER, "eastus2", "microsoft.containerservice/managedclusters")
+    assert pool.get("zones") is None  # not written: no zones, which BCDR801 reports

@@ -603,14 +603,14 @@ def test_a_broken_expression_is_one_error_for_all_deployments(tmp_path: Path) ->
 
 
 def test_parameter_files_are_read_once_and_edits_are_seen(tmp_path: Path, monkeypatch) -> None:
-    from bcdr_lint.loaders import pairing
+    from bcdr_lint.loaders import pairing_files
 
     for name in ("one.json", "two.json"):
         (tmp_path / name).write_text(_TEMPLATE, encoding="utf-8")
     _params(tmp_path, "one.parameters.json", {"location": "westus"})
     reads: list[str] = []
-    real_read = pairing._read_json
-    monkeypatch.setattr(pairing, "_read_json", lambda path, explicit: reads.append(Path(path).name) or real_read(path, explicit))
+    real_read = pairing_files.read_json
+    monkeypatch.setattr(pairing_files, "read_json", lambda path, explicit: reads.append(Path(path).name) or real_read(path, explicit))
     assert _deployments(tmp_path / "one.json")["one.parameters.json"].region == "westus"
     assert _deployments(tmp_path / "two.json")[""].region == "eastus2"
     # Each JSON file of the folder was looked at once, for both templates.
@@ -622,3 +622,42 @@ def test_parameter_files_are_read_once_and_edits_are_seen(tmp_path: Path, monkey
     registry = _deployments(tmp_path / "one.json")["one.parameters.json"]
     assert (registry.region, registry.get("sku")) == ("eastus2", "basic")
     assert reads == ["one.parameters.json"]
+
+
+# -- `az group export`: every child twice, inline and as a resource of its own ------------------
+
+
+def test_a_child_declared_inline_and_on_its_own_is_one_resource(tmp_path: Path) -> None:
+    # `az group export` writes a cluster's pools in agentPoolProfiles and again as agentPools
+    # resources, a network's subnets in `subnets` and again as subnets resources. Each is one Azure
+    # resource: counted twice, every pool finding came twice and every subnet reference was ambiguous.
+    vnet_id = "[resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('vnet'), 'snet-aks')]"
+    template = tmp_path / "rg-orders.json"
+    template.write_text(json.dumps({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "parameters": {"aks": {"defaultValue": "aks-orders", "type": "String"},
+                       "vnet": {"defaultValue": "vnet-orders", "type": "String"}},
+        "resources": [
+            {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01", "name": "[parameters('vnet')]",
+             "location": "eastus2", "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]},
+                                                   "subnets": [{"name": "snet-aks", "properties": {"addressPrefix": "10.1.0.0/20"}}]}},
+            {"type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-02-01",
+             "name": "[parameters('aks')]", "location": "eastus2",
+             "properties": {"agentPoolProfiles": [{"name": "system", "mode": "System", "count": 1, "vnetSubnetID": vnet_id}]}},
+            {"type": "Microsoft.ContainerService/managedClusters/agentPools", "apiVersion": "2024-02-01",
+             "name": "[concat(parameters('aks'), '/system')]",
+             "properties": {"mode": "System", "count": 1, "vnetSubnetID": vnet_id}},
+            {"type": "Microsoft.Network/virtualNetworks/subnets", "apiVersion": "2023-09-01",
+             "name": "[concat(parameters('vnet'), '/snet-aks')]", "properties": {"addressPrefix": "10.1.0.0/20"}},
+        ],
+    }, indent=2), encoding="utf-8")
+    result = load_file(str(template))
+    assert [(r.kind.value, str(r.name), r.location.start_line) for r in result.resources] == [
+        ("virtual-network", "vnet-orders", 14),
+        ("aks-cluster", "aks-orders", 35),
+        ("aks-node-pool", "aks-orders/system", 51),  # the resource of its own: ARM applies it last
+        ("subnet", "vnet-orders/snet-aks", 61),
+    ]
+    model = Model(result.resources)
+    pool, subnet = model.of_kind(Kind.NODE_POOL)[0], model.of_kind(Kind.SUBNET)[0]
+    assert model.target(pool, "subnet") is subnet and model.target(pool, "cluster") is model.of_kind(Kind.AKS_CLUSTER)[0]

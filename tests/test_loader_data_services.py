@@ -312,6 +312,7 @@ def test_arm_cosmos_locations_from_a_loop_of_unknown_count_are_unknown():
     ], parameters={"regions": {"type": "array"}})["looped"]
     (entry,) = account.get("locations")
     assert isinstance(entry["region"], Unresolved) and "number of locations is unknown" in entry["region"].reason
+    assert entry["count_unknown"] is True  # one entry standing for all: not one region
 
 
 def test_terraform_cosmos_account_both_provider_spellings():
@@ -369,3 +370,30 @@ def test_terraform_unknown_count_marks_data_services_as_maybe_deployed():
         }
     ''')
     assert isinstance(found["azurerm_storage_account.st"].get("deployed"), Unresolved)
+
+
+def test_sql_database_backup_storage_redundancy():
+    found = terraform('''
+        resource "azurerm_mssql_server" "primary" {
+          name                = "sql-primary"
+          resource_group_name = "rg-data"
+          location            = "eastus2"
+        }
+        resource "azurerm_mssql_database" "local" {
+          name                 = "scratch"
+          server_id            = azurerm_mssql_server.primary.id
+          storage_account_type = "Local"
+        }
+        resource "azurerm_mssql_database" "default" {
+          name      = "orders"
+          server_id = azurerm_mssql_server.primary.id
+        }
+    ''')
+    local, default = found["azurerm_mssql_database.local"], found["azurerm_mssql_database.default"]
+    assert local.get("backup_redundancy") == "local" and lines(local)["backup_redundancy"] == 10
+    assert default.get("backup_redundancy") is None  # the default: geo-redundant backups
+    database = arm([{
+        "type": "Microsoft.Sql/servers/databases", "apiVersion": "2023-05-01-preview", "name": "sql-a/reports",
+        "location": "westeurope", "properties": {"requestedBackupStorageRedundancy": "Zone"},
+    }])["sql-a/reports"]
+    assert database.get("backup_redundancy") == "zone"

@@ -222,3 +222,81 @@ def test_pod_labels_are_the_pod_templates(tmp_path):
     assert isinstance(labels["release"], Unresolved)
     assert debug.get("pod_labels") == {"app": "debug"}
     assert unlabelled.get("pod_labels") == {}
+
+
+def test_keda_scaled_object_is_the_autoscaler_of_its_target(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: keda.sh/v1alpha1
+        kind: ScaledObject
+        metadata: {name: worker, namespace: jobs}
+        spec:
+          scaleTargetRef:
+            name: worker
+          minReplicaCount: 2
+          maxReplicaCount: 40
+          triggers: [{type: cpu, metricType: Utilization, metadata: {value: "60"}}]
+        ---
+        apiVersion: keda.sh/v1alpha1
+        kind: ScaledObject
+        metadata: {name: exporter}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: exporter}
+        ---
+        apiVersion: keda.sh/v1alpha1
+        kind: ScaledJob
+        metadata: {name: batch}
+        """)
+    assert result.errors == []
+    worker, exporter = result.resources
+    assert worker.kind is Kind.HPA and worker.key.endswith(":ScaledObject/jobs/worker")
+    # The target kind defaults to Deployment.
+    assert dict(worker.attrs) == {
+        "namespace": "jobs", "scaler": "keda", "target_kind": "Deployment", "target_name": "worker",
+        "min_replicas": 2, "max_replicas": 40,
+    }
+    assert line_of(worker, "min_replicas") == 7
+    # KEDA's own default minimum is 0 (scaled to zero when idle), not the HPA's 1.
+    assert exporter.get("min_replicas") == 0 and exporter.get("target_kind") == "StatefulSet"
+
+
+def test_patches_are_marked_partial(tmp_path):
+    result = load(tmp_path, """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 5
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          selector: {matchLabels: {app: db}}
+          template:
+            spec:
+              containers: [{name: db, resources: {limits: {memory: 2Gi}}}]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api}
+        spec:
+          selector: {matchLabels: {app: api}}
+          template:
+            metadata: {labels: {app: api}}
+            spec:
+              containers: [{name: api, image: "${IMAGE}"}]
+        ---
+        apiVersion: extensions/v1beta1
+        kind: Deployment
+        metadata: {name: legacy}
+        spec:
+          template:
+            metadata: {labels: {app: legacy}}
+            spec:
+              containers: [{name: legacy, image: contoso/legacy:1}]
+        """)
+    web, db, api, legacy = result.resources
+    # No selector (required by apps/v1), or no container naming an image: a patch.
+    assert web.get("partial") is True and db.get("partial") is True
+    # A placeholder image is still an image; extensions/v1beta1 defaulted the selector.
+    assert api.get("partial") is None and legacy.get("partial") is None

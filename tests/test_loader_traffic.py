@@ -248,9 +248,11 @@ def test_terraform_front_door(tf):
     assert isinstance(east.get("host_name"), Unresolved)
     assert model.target(east, "host_resource") is found["azurerm_public_ip.east"]
     west = found["azurerm_cdn_frontdoor_origin.west"]
-    assert dict(west.attrs) == {"enabled": False, "host_name": "shop-west.westus2.cloudapp.azure.com"}
+    assert dict(west.attrs) == {"enabled": False, "host_name": "shop-west.westus2.cloudapp.azure.com",
+                                "target_location": "westus2"}
     assert west.refs["target_resource"].type == "microsoft.network/privatelinkservices"
     assert lines(west)["target_resource"] == 115
+    assert lines(west)["target_location"] == 114
 
 
 def test_terraform_classic_front_door(tf):

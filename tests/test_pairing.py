@@ -213,3 +213,94 @@ def test_an_unreadable_bicepparam_file_is_reported(folder: Path) -> None:
     (deployment,) = parameter_sets("main.bicep", explicit)
     assert deployment.problem is not None
     assert [e.location.path for e in deployment.errors] == ["main.bicepparam"]
+
+
+# -- files that are harder to recognise ----------------------------------------------------------
+
+
+def test_a_linked_file_whose_schema_comes_last_is_still_paired(folder: Path) -> None:
+    # Written by a tool that sorts nothing: `$schema` after a long `parameters` object.
+    _template(folder / "main.json")
+    values = {"location": {"value": "westeurope"}, **{f"tag{i}": {"value": "x" * 60} for i in range(60)}}
+    body = {"metadata": {"template": "main.json"}, "parameters": values, "$schema": SCHEMA}
+    assert json.dumps(body, indent=2).lower().index("deploymentparameters") > 2048
+    _write(folder / "prod.json", body)
+    (deployment,) = parameter_sets("main.json")
+    assert (deployment.path, deployment.values["location"]) == ("prod.json", "westeurope")
+
+
+def test_a_utf16_linked_file_is_paired(folder: Path) -> None:
+    # Windows PowerShell's `>` writes UTF-16 with a byte-order mark.
+    _template(folder / "main.json")
+    body = json.dumps({"$schema": SCHEMA, "metadata": {"template": "main.json"},
+                       "parameters": {"location": {"value": "northeurope"}}}, indent=2)
+    (folder / "dr.json").write_bytes("\ufeff".encode("utf-16-le") + body.encode("utf-16-le"))
+    (deployment,) = parameter_sets("main.json")
+    assert (deployment.path, deployment.values, deployment.location.start_line) == (
+        "dr.json", {"location": "northeurope"}, 6)
+
+
+def test_comments_and_trailing_commas_are_read_as_arm_does(folder: Path) -> None:
+    _template(folder / "main.json")
+    _write(folder / "main.parameters.json", '{\n  // production\n  "$schema": "%s",\n  "parameters": {\n'
+                                            '    /* the pair */ "location": { "value": "westus3" }, // primary\n'
+                                            '  },\n}\n' % SCHEMA)
+    (deployment,) = parameter_sets("main.json")
+    assert (deployment.values, deployment.value_locations["location"].start_line) == ({"location": "westus3"}, 5)
+
+
+# -- parameter files in other folders ---------------------------------------------------------
+
+
+def test_links_from_other_folders_are_followed_when_the_engine_found_them(folder: Path) -> None:
+    from bcdr_lint.loaders.pairing import find_links
+
+    _template(folder / "infra" / "main.json")
+    _params(folder / "infra" / "parameters" / "prod.json", {"location": "westeurope"}, metadata={"template": "../main.json"})
+    _params(folder / "infra" / "parameters" / "dev.json", {"location": "eastus2"}, metadata={"template": "../main.json"})
+    # By name alone a file deploys only the template beside it: this one deploys nothing.
+    _params(folder / "infra" / "parameters" / "main.parameters.json", {"location": "westus"})
+    checked = ["infra/main.json", "infra/parameters/dev.json", "infra/parameters/main.parameters.json",
+               "infra/parameters/prod.json"]
+    options = RunOptions(parameter_links=find_links(checked))
+    assert _paths(parameter_sets("infra/main.json", options)) == ["infra/parameters/dev.json", "infra/parameters/prod.json"]
+    assert parameter_sets("infra/main.json") == []  # without the engine's links: the folder only
+
+
+def test_a_file_given_with_param_file_is_not_also_linked(folder: Path) -> None:
+    from bcdr_lint.loaders.pairing import find_links
+
+    _template(folder / "main.json")
+    _template(folder / "other.json")
+    _params(folder / "env" / "prod.json", {"location": "westeurope"}, metadata={"template": "../main.json"})
+    explicit = RunOptions(param_files=(("other.json", "env/prod.json"),))
+    assert find_links(["main.json", "other.json", "env/prod.json"]).elsewhere  # linked, until given explicitly
+    links = find_links(["main.json", "other.json", "env/prod.json"], explicit)
+    assert links.elsewhere == {}
+    options = RunOptions(param_files=explicit.param_files, parameter_links=links)
+    assert parameter_sets("main.json", options) == []
+    assert _paths(parameter_sets("other.json", options)) == ["env/prod.json"]
+
+
+def test_the_engine_learns_which_parameter_files_lack_their_template(folder: Path) -> None:
+    from bcdr_lint.loaders.pairing import find_links
+
+    _template(folder / "main.json")
+    _params(folder / "env" / "prod.json", {"location": "westeurope"}, metadata={"template": "../main.json"})
+    _params(folder / "env" / "gone.json", {"location": "westeurope"}, metadata={"template": "../gone.json"})
+    _params(folder / "main.parameters.json", {"location": "westus3"})
+    links = find_links(["env/gone.json", "env/prod.json", "main.parameters.json"])  # main.json is not checked
+    assert links.unchecked == {"main.json": ("env/prod.json", "main.parameters.json")}
+    assert links.unchecked_template("env/prod.json") == ("main.json", ("env/prod.json", "main.parameters.json"))
+    assert links.unchecked_template("main.parameters.json") is None  # the first file reads it, once
+
+
+def test_a_bicep_build_output_beside_its_source_is_not_deployed_for_its_parameter_file(folder: Path) -> None:
+    # main.json is `az bicep build` output, left out of the check (git-ignored): the parameter
+    # file deploys main.bicep, which the Bicep loader pairs; reading main.json too would count twice.
+    from bcdr_lint.loaders.pairing import find_links
+
+    _template(folder / "main.bicep")
+    _template(folder / "main.json")
+    _params(folder / "main.parameters.json", {"location": "westus3"})
+    assert find_links(["main.bicep", "main.parameters.json"]).unchecked == {}

@@ -7,9 +7,12 @@ a Terraform plan or state (``terraform_plan``), a subscription export (``az grap
 
 A template is loaded once per deployment: once with its defaults, or once per parameter file
 that deploys it (``pairing``), each resource then carrying that file as its ``deployment`` and
-``@<parameter file>`` in its key. A template's resources are walked with their positions;
-expressions are evaluated against the template's parameters and variables (``arm_eval``); the
-resource types bcdr-lint models are built by ``arm_resources``, every other type yields nothing.
+``@<parameter file>`` in its key. A template that is not among the checked files is loaded by the
+first checked parameter file that deploys it, with those parameter files only. A child written
+both inline and as a resource of its own (``az group export`` output) is one resource. A
+template's resources are walked with their positions; expressions are evaluated against the
+template's parameters and variables (``arm_eval``); the resource types bcdr-lint models are
+built by ``arm_resources``, every other type yields nothing.
 Whether a resource is deployed at all (``condition``, ``copy``) is decided by ``arm_copy``:
 statically not deployed means left out, unknown means kept with a ``deployed`` value that what is
 nested in it shares. A deployment of a linked template (``templateLink``) is an unread deployment (``arm_links``).
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from bcdr_lint.loaders import arm_parameter_files
 from bcdr_lint.loaders.arm_copy import Item, existence
@@ -28,7 +31,7 @@ from bcdr_lint.loaders.arm_links import DEPLOYMENT, linked_deployment
 from bcdr_lint.loaders.arm_resources import BUILDERS, Decl, Parent
 from bcdr_lint.loaders.base import LineIndex, LoadResult, UnreadableFile, read_text
 from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, JScalar, parse_jsonc, scan
-from bcdr_lint.loaders.pairing import parameter_sets
+from bcdr_lint.loaders.pairing import ParameterLinks, ParameterSet, deployment_of, parameter_sets
 from bcdr_lint.model import Location, ParseError, Resource, Unresolved
 from bcdr_lint.options import RunOptions
 
@@ -48,9 +51,13 @@ def load_file(path: str, options: RunOptions | None = None) -> LoadResult:
     data, text = parsed
     if is_template(data):
         return load_template(path, text, options)
+    deploys = _unchecked_template(path, options)
     if arm_parameter_files.is_parameter_file(data):
         root, locate = _located(path, text)
-        return arm_parameter_files.load_parameter_file(path, data, root, locate)
+        deploys.extend(arm_parameter_files.load_parameter_file(path, data, root, locate))
+        return deploys
+    if deploys.resources or deploys.errors:
+        return deploys
     plan = _terraform_plan()
     if plan is not None and plan.is_plan(data):
         return plan.load_plan(path, data, text, options)
@@ -61,14 +68,17 @@ def load_file(path: str, options: RunOptions | None = None) -> LoadResult:
     return LoadResult()
 
 
-def load_template(path: str, text: str, options: RunOptions | None = None) -> LoadResult:
-    """The resources of the template ``text`` (valid JSON), once per deployment."""
+def load_template(path: str, text: str, options: RunOptions | None = None,
+                  deployments: list[ParameterSet] | None = None) -> LoadResult:
+    """The resources of the template ``text`` (valid JSON), once per deployment: per parameter
+    file that deploys it, or per one of ``deployments`` when given."""
     root, locate = _located(path, text)
-    deployments = parameter_sets(path, options)
+    if deployments is None:
+        deployments = parameter_sets(path, options)
     if not deployments:
         scope = Scope.of_template(root, path, locate)
         walker = _Walker(scope)
-        resources = list(walker.template(root, scope, f"arm:{path}:", None, None))
+        resources = _one_per_azure_resource(walker.template(root, scope, f"arm:{path}:", None, None))
         return LoadResult(resources=resources, errors=walker.errors)
     declared = _declared_parameters(root).values()
     result = LoadResult()
@@ -76,12 +86,55 @@ def load_template(path: str, text: str, options: RunOptions | None = None) -> Lo
         scope = Scope.of_template(root, path, locate, deployment.supplied(declared))
         walker = _Walker(scope)
         # `@<parameter file>` once in every key (``Resource.base_key`` takes it out again).
-        for resource in walker.template(root, scope, f"arm:{path}@{deployment.path}:", None, None):
+        walked = walker.template(root, scope, f"arm:{path}@{deployment.path}:", None, None)
+        for resource in _one_per_azure_resource(walked):
             result.resources.append(dataclasses.replace(resource, deployment=deployment.location))
         result.errors.extend((*walker.errors, *deployment.errors))
     # A broken expression in the template is one error, however many deployments met it.
     result.errors = list(dict.fromkeys(result.errors))
     return result
+
+
+def _one_per_azure_resource(resources: Iterable[Resource]) -> list[Resource]:
+    """One resource per Azure resource of a deployment: a child written inline and again as a
+    resource of its own (every ``az group export`` does so for pools, subnets and peerings) is
+    the later declaration, the one ARM applies last."""
+    found: dict[tuple, int] = {}
+    kept: list[Resource | None] = []
+    for resource in resources:
+        group = resource.resource_group
+        names = resource.azure_names
+        # An instance of a copy loop, or of unknown existence, may be several or none: left alone.
+        if resource.azure_type and names and (group is None or isinstance(group, str)) and "deployed" not in resource.attrs:
+            identity = (resource.azure_type, tuple(n.lower() for n in names), (group or "").lower())
+            earlier = found.get(identity)
+            if earlier is not None:
+                kept[earlier] = None
+            found[identity] = len(kept)
+        kept.append(resource)
+    return [r for r in kept if r is not None]
+
+
+def _unchecked_template(path: str, options: RunOptions | None) -> LoadResult:
+    """A checked parameter file whose template is not among the checked files deploys it all the
+    same (``bcdr-lint check prod.parameters.json``): the first such file of a template loads it,
+    deployed with each of them."""
+    links = options.parameter_links if options is not None else None
+    found = links.unchecked_template(path) if isinstance(links, ParameterLinks) else None
+    if found is None:
+        return LoadResult()
+    template, params = found
+    try:
+        text = read_text(template)
+    except UnreadableFile as exc:
+        return LoadResult(errors=[exc.error])
+    parsed = parse_jsonc(template, text)
+    if isinstance(parsed, ParseError):
+        return LoadResult(errors=[parsed])
+    data, text = parsed
+    if not is_template(data):
+        return LoadResult()
+    return load_template(template, text, options, [deployment_of(p) for p in params])
 
 
 def _located(path: str, text: str) -> tuple[JObject, Any]:

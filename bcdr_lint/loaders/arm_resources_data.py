@@ -81,6 +81,7 @@ def sql_database(decl: Decl, make_child: ChildMaker) -> Iterator[Resource]:
     attrs.read("sku", decl.node.get("sku"), "name", lower_or_none)
     props = _properties(decl)
     attrs.read("create_mode", props, "createMode", lower_or_none)
+    attrs.read("backup_redundancy", props, "requestedBackupStorageRedundancy", lower_or_none)
     refs: dict[str, Any] = {"server": parent_ref(decl, azure_id.SQL_SERVER)}
     source = attrs.ref("source_database", props, "sourceDatabaseId")
     if source is not None:
@@ -183,7 +184,7 @@ def _locations(attrs: Attrs, props: JNode | None) -> None:
         else:
             reason = "" if isinstance(value, Unresolved) else "expected an array"
             unknown = value if isinstance(value, Unresolved) else Unresolved(str(value), reason, where)
-            entries.append({"region": unknown, "failover_priority": None})
+            entries.append({"region": unknown, "failover_priority": None, "count_unknown": True})
         attrs.values["locations"] = entries
         return
     items = arm_copy.items(props, "locations", scope)
@@ -214,6 +215,7 @@ def _copied_entry(item: Item, where: Location) -> dict[str, Any]:
         cause = item.deployed
         entry["region"] = Unresolved(cause.expression, f"the number of locations is unknown: {cause.reason}",
                                      cause.location or where)
+        entry["count_unknown"] = True
     return entry
 
 

@@ -187,8 +187,10 @@ def origin(decl: Decl, make_child: ChildMaker) -> Iterator[Resource]:
     refs: dict[str, Any] = {"origin_group": parent_ref(decl, azure_id.FRONT_DOOR_ORIGIN_GROUP)}
     target = attrs.ref("target_resource", _obj(props, "azureOrigin"), "id")
     if target is None:
-        private_link = _obj(_obj(props, "sharedPrivateLinkResource"), "privateLink")
-        target = attrs.ref("target_resource", private_link, "id")
+        shared = _obj(props, "sharedPrivateLinkResource")
+        target = attrs.ref("target_resource", _obj(shared, "privateLink"), "id")
+        # The private link target's region, written: it places the origin when the target is elsewhere.
+        attrs.read("target_location", shared, "privateLinkLocation", normalize_region)
     if target is not None:
         refs["target_resource"] = target
     host = host_reference(decl.scope, props.member("hostName") if isinstance(props, JObject) else None)
@@ -278,6 +280,7 @@ def _backend(pool: Decl, item: arm_copy.Item, index: int, link: Ref) -> Resource
     target = attrs.ref("target_resource", item.node, "privateLinkResourceId")
     if target is not None:
         refs["target_resource"] = target
+        attrs.read("target_location", item.node, "privateLinkLocation", normalize_region)
     host = host_reference(scope, address)
     if host is not None:
         refs["host_resource"] = host

@@ -14,7 +14,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from bcdr_lint.loaders.base import LineIndex, LoadResult, UnreadableFile, read_text
-from bcdr_lint.loaders.kubernetes_availability import disruption_budget, pod_autoscaler, string_map
+from bcdr_lint.loaders.kubernetes_availability import disruption_budget, is_patch, pod_autoscaler, scaled_object, string_map
 from bcdr_lint.loaders.yaml_nodes import Constructor, ManifestObject, Path, find, mark_location, scalar_text
 from bcdr_lint.model import Kind, Location, ParseError, Resource, Unresolved, lower_or_none
 
@@ -34,7 +34,7 @@ _WORKLOADS: dict[str, tuple[frozenset[str], Path]] = {
 }
 _MODELLED_KINDS = frozenset({
     *_WORKLOADS, "PersistentVolumeClaim", "PersistentVolume", "StorageClass", "Schedule", "Backup", "List",
-    "PodDisruptionBudget", "HorizontalPodAutoscaler",
+    "PodDisruptionBudget", "HorizontalPodAutoscaler", "ScaledObject",
 })
 _LEGACY_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 _DEFAULT_CLASS_ANNOTATIONS = (
@@ -133,6 +133,8 @@ def _resources(obj: ManifestObject) -> Iterator[Resource]:
         yield _resource(obj, Kind.PDB, *disruption_budget(obj))
     elif group == "autoscaling" and kind == "HorizontalPodAutoscaler":
         yield _resource(obj, Kind.HPA, *pod_autoscaler(obj))
+    elif group == "keda.sh" and kind == "ScaledObject":
+        yield _resource(obj, Kind.HPA, *scaled_object(obj))
 
 
 def _resource(obj: ManifestObject, kind: Kind, attrs: dict, locations: dict[str, Location | None]) -> Resource:
@@ -219,6 +221,8 @@ def _workload(obj: ManifestObject, template: Path) -> Resource:
         # What label selectors (PodDisruptionBudgets, Services) match: the pods' own labels only.
         "pod_labels": string_map(obj, *template, "metadata", "labels"),
     }
+    if is_patch(obj, pod_spec):
+        attrs["partial"] = True
     replicas = obj.get("spec", "replicas") if template else None
     if replicas is not None:
         attrs["replicas"] = replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else obj.text("spec", "replicas")

@@ -1,4 +1,5 @@
-"""PodDisruptionBudgets and HorizontalPodAutoscalers: the attributes the in-region availability
+"""PodDisruptionBudgets, HorizontalPodAutoscalers (and KEDA ScaledObjects, which own one) and
+whether a workload manifest is a patch: the attributes the in-region availability
 rules read (contract in ``bcdr_lint.model.resource``), kept apart from the workload and storage
 builders of ``kubernetes``.
 
@@ -50,6 +51,44 @@ def pod_autoscaler(obj: ManifestObject) -> Attrs:
             attrs[attr] = value
             locations[attr] = obj.loc("spec", field)
     return attrs, locations
+
+
+def scaled_object(obj: ManifestObject) -> Attrs:
+    """A KEDA ScaledObject: it creates and owns the HorizontalPodAutoscaler of its target, so it
+    is modelled as one. Its target kind defaults to Deployment, its minimum (``minReplicaCount``)
+    to 0 — scaled to zero when idle."""
+    attrs: dict[str, Any] = {
+        "scaler": "keda",
+        "target_kind": obj.text("spec", "scaleTargetRef", "kind") or "Deployment",
+        "target_name": obj.text("spec", "scaleTargetRef", "name"),
+    }
+    locations: dict[str, Location | None] = {
+        "target_kind": obj.loc("spec", "scaleTargetRef"),
+        "target_name": obj.loc("spec", "scaleTargetRef", "name"),
+    }
+    for attr, field in (("min_replicas", "minReplicaCount"), ("max_replicas", "maxReplicaCount")):
+        value = integer(obj, "spec", field)
+        if value is not None:
+            attrs[attr] = value
+            locations[attr] = obj.loc("spec", field)
+    attrs.setdefault("min_replicas", 0)
+    return attrs, locations
+
+
+# Controllers whose apps/v1 API requires ``spec.selector``: a manifest without one is a patch.
+_SELECTOR_REQUIRED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "DaemonSet"})
+
+
+def is_patch(obj: ManifestObject, pod_spec: tuple[str, ...]) -> bool:
+    """Whether a workload manifest is a partial one — a kustomize (strategic merge) patch or an
+    overlay's fragment that only changes the base's object: an apps/v1 controller without
+    ``spec.selector``, or a pod spec without one container that names an image. The API server
+    accepts neither as an object of its own, so no pods run from it."""
+    if obj.kind in _SELECTOR_REQUIRED and obj.value["apiVersion"] in ("apps/v1", "apps/v1beta2") \
+            and obj.get("spec", "selector") is None:
+        return True
+    containers = obj.sequence(*pod_spec, "containers") if isinstance(obj.get(*pod_spec, "containers"), list) else []
+    return not any(isinstance(c, dict) and c.get("image") is not None for c in containers)
 
 
 def label_selector(obj: ManifestObject, *keys: str) -> dict[str, Any]:

@@ -174,6 +174,7 @@ def _mssql_database(b: ResourceBuilder, address: str, block: Block) -> list[Reso
     draft = _Draft()
     b._put(draft, "sku", block, "sku_name", lower_or_none)
     b._put(draft, "create_mode", block, "create_mode", lower_or_none)
+    b._put(draft, "backup_redundancy", block, "storage_account_type", lower_or_none)
     server = _located_ref(b, draft, "server", block, "server_id")
     _located_ref(b, draft, "source_database", block, "creation_source_database_id")
     return [_own(b, Kind.SQL_DATABASE, address, block, draft, azure_id.SQL_DATABASE, _server_of(b, server))]
@@ -243,7 +244,7 @@ def _cosmos_account(b: ResourceBuilder, address: str, block: Block) -> list[Reso
     for cause in unknown:
         # A dynamic geo_location whose for_each is unknown: how many regions is unknown.
         draft.locations[f"locations[{len(locations)}]"] = cause.location or block.location
-        locations.append({"region": cause, "failover_priority": None})
+        locations.append({"region": cause, "failover_priority": None, "count_unknown": True})
     if locations:
         draft.attrs["locations"] = locations
         draft.locations["locations"] = draft.locations["locations[0]"]

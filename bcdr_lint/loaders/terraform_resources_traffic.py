@@ -12,14 +12,15 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from bcdr_lint.loaders.terraform_eval import MISSING
-from bcdr_lint.loaders.terraform_hcl import Block
+from bcdr_lint.loaders.terraform_hcl import Argument, Block, reference
 from bcdr_lint.loaders.terraform_resources import ResourceBuilder, _Draft
 from bcdr_lint.loaders.terraform_types import resource_key
 from bcdr_lint.model import Kind, Location, Ref, Resource, Unresolved, lower_or_none, normalize_region
 from bcdr_lint.model import azure_id
 
-# The attributes of another resource that are a host name or address it gets at apply time.
-_HOST_ATTRIBUTES = ("fqdn", "ip_address", "default_hostname", "host_name")
+# The attributes of another resource that are a host name or address it gets at apply time (a
+# storage account's primary hosts are in its own region; its secondary ones are not).
+_HOST_ATTRIBUTES = ("fqdn", "ip_address", "default_hostname", "host_name", "primary_web_host", "primary_blob_host")
 
 _ENDPOINT_RESOURCES = {
     "azurerm_traffic_manager_azure_endpoint": "azure",
@@ -71,11 +72,34 @@ def _host(b: ResourceBuilder, draft: _Draft, block: Block, argument: str) -> Non
     if arg is None:
         return
     for attribute in _HOST_ATTRIBUTES:
-        address = b.ev.resource_reference(arg, attribute)
-        if address is not None:
-            draft.refs["host_resource"] = b.ev.ref_to(b.ev.scope.resources[address], address, arg.text)
+        ref = _instance_ref(b, arg, attribute)
+        if ref is not None:
+            draft.refs["host_resource"] = ref
             draft.locations["host_resource"] = arg.location
             return
+
+
+def _instance_ref(b: ResourceBuilder, arg: Argument, attribute: str) -> Ref | None:
+    """The resource instance ``arg`` reads ``attribute`` of: ``azurerm_public_ip.east.fqdn``, or
+    one instance of a counted resource — stamps made with ``for_each`` read their own
+    (``azurerm_public_ip.ingress[each.key].ip_address``)."""
+    found = reference(arg.expr, arg.file)
+    if found is None:
+        return None
+    root, steps = found
+    if len(steps) == 3 and steps[0][0] == "attr" and steps[1][0] == "index" and steps[2] == ("attr", attribute):
+        address = f"{root}.{steps[0][1]}"
+        block = b.ev.scope.resources.get(address)
+        if block is not None:
+            expansion = b.ev.expand(block, address)
+            if expansion.mode == "for_each":
+                step = steps[1][1]
+                key = step if isinstance(step, (int, str)) else b.ev.eval(step, arg.file, arg.env)
+                for instance_key, (member, member_block) in zip(expansion.keys, expansion.members):
+                    if isinstance(key, str) and instance_key == key:
+                        return b.ev.ref_to(member_block, member, arg.text)
+                return None
+    return b.ev.instance_reference(arg, attribute)
 
 
 def _block_object(b: ResourceBuilder, draft: _Draft, attr: str, block: Block, block_type: str,
@@ -194,6 +218,8 @@ def _origin(b: ResourceBuilder, address: str, block: Block) -> list[Resource]:
         if target is not None:
             draft.refs["target_resource"] = target
             draft.locations["target_resource"] = links[0].arguments["private_link_target_id"].location
+        # The private link target's region, written: it places the origin when the target is elsewhere.
+        b._put(draft, "target_location", links[0], "location", normalize_region)
     elif unknown:
         draft.refs["target_resource"] = unknown[0]
     return [_resource(b, Kind.FRONT_DOOR_ORIGIN, address, block, draft,

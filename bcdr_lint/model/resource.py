@@ -72,7 +72,8 @@ database-server               ``engine`` ("postgresql"/"mysql"), ``geo_redundant
                               ``create_mode`` (lower, "replica" for a read replica);
                               refs ``source_server`` (the primary of a replica)
 sql-server                    (region only)
-sql-database                  ``sku`` (lower), ``create_mode`` (lower, "secondary" for a geo-secondary);
+sql-database                  ``sku`` (lower), ``create_mode`` (lower, "secondary" for a geo-secondary),
+                              ``backup_redundancy`` (lower: "geo" — the default when absent —, "local", "zone", "geozone");
                               refs ``server``, ``source_database`` (the primary of a geo-secondary)
 sql-failover-group            ``databases`` (list of Ref/Unresolved); refs ``server``,
                               ``partner_server`` (the first partner; ``partner_servers`` in attrs:

@@ -116,3 +116,19 @@ def all_cluster_regions(model: Model, rule: "Rule") -> tuple[dict[str, list[Reso
     if unknown or unread:
         return {}, [place.note(rule) for place in unknown] + unread
     return by_region, []
+
+
+# How the note on a cluster whose node pools the source leaves out names what is missing: the
+# same words in every rule that needs the pools, so the engine merges their notes into one.
+UNLISTED_POOLS = "the list of its node pools"
+
+
+def unlisted_pools(model: Model, rule: "Rule") -> list[Finding]:
+    """Notes for the clusters whose node pools the source leaves out (``children``: an export
+    without ``properties``): their pools cannot be checked, which must not pass as having none."""
+    notes = []
+    for cluster in clusters(model):
+        pools = cluster.get("children")
+        if isinstance(pools, Unresolved):
+            notes.append(rule.unresolved(cluster, "children", pools, UNLISTED_POOLS))
+    return notes

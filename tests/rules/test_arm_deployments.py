@@ -176,3 +176,83 @@ def test_sarif_has_one_result_with_each_parameter_file_related(at_root):
     assert sarif_result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == f"{BASIC}/cluster-stamp.json"
     related = [r["physicalLocation"]["artifactLocation"]["uri"] for r in sarif_result["relatedLocations"]]
     assert related == [f"{BASIC}/azuredeploy.parameters.centralus.json", f"{BASIC}/azuredeploy.parameters.eastus2.json"]
+
+
+# -- parameter files in another folder ------------------------------------------------------
+
+ELSEWHERE = "fixtures/BCDR102/bad/arm-parameter-files"
+
+
+def test_parameter_files_in_another_folder_deploy_the_template_they_link(at_root):
+    # parameters/prod-*.json name ../main.json by metadata.template: two deployments, westeurope
+    # and westus3, each without its pair. Checked with its default alone, the stamp would be a
+    # single eastus2 cluster (BCDR101), a finding about a deployment nobody makes.
+    assert findings_for([ELSEWHERE], ["BCDR1", "BCDR002"]) == [("BCDR102", f"{ELSEWHERE}/main.json", 17)]
+    (finding,) = run([ELSEWHERE], ["BCDR102"])
+    assert finding.message.endswith("(in 2 deployments of this template; see each parameter file)")
+    deployed = [(r.location.path, r.message) for r in finding.related if r.message.startswith("deployed with")]
+    assert [path for path, _ in deployed] == [f"{ELSEWHERE}/parameters/prod-westeurope.json",
+                                              f"{ELSEWHERE}/parameters/prod-westus3.json"]
+    assert "westus3 is paired with eastus, which has no cluster" in deployed[1][1]
+
+
+def test_a_parameter_file_checked_without_its_template_deploys_it(at_root):
+    # Only one deployment is checked: its template is read for it, with its values alone.
+    params = f"{ELSEWHERE}/parameters/prod-westus3.json"
+    findings = _cli(params, "--select", "BCDR1,BCDR002", exit_code=1)
+    assert _where(findings) == [("BCDR101", f"{ELSEWHERE}/main.json", 17)]
+    assert findings[0]["message"].startswith("AKS cluster 'aks-ledger-prod-westus3' is in westus3")
+    assert [r["location"]["path"] for r in findings[0]["related"]] == [params]
+
+
+def test_a_folder_of_parameter_files_deploys_their_template_once_each(at_root):
+    assert findings_for([f"{ELSEWHERE}/parameters"], ["BCDR1", "BCDR002"]) == [
+        ("BCDR102", f"{ELSEWHERE}/main.json", 17),
+    ]
+
+
+def test_param_file_option_for_a_template_outside_the_checked_paths_is_a_usage_error(at_root):
+    result = CliRunner().invoke(main, ["check", f"{STAMPS}/shared-svcs-stamp.json", "--param-file",
+                                       f"{BASIC}/cluster-stamp.json={BASIC}/azuredeploy.parameters.eastus2.json"])
+    assert result.exit_code == 2
+    assert "internal error" not in result.output
+    assert f"--param-file: {BASIC}/cluster-stamp.json is not among the checked paths" in result.output
+
+
+def test_param_file_option_naming_a_missing_file_is_a_usage_error_not_an_internal_one(at_root):
+    for value in (f"{BASIC}/nope.json={BASIC}/azuredeploy.parameters.eastus2.json", f"{BASIC}/cluster-stamp.json",
+                  f"{BASIC}/cluster-stamp.json={BASIC}/nope.parameters.json"):
+        result = CliRunner().invoke(main, ["check", BASIC, "--param-file", value])
+        assert result.exit_code == 2, value
+        assert "internal error" not in result.output and "Usage:" in result.output, result.output
+    result = CliRunner().invoke(main, ["topology", BASIC, "--param-file", f"{BASIC}/nope.json={BASIC}/x.json"])
+    assert result.exit_code == 2 and "internal error" not in result.output
+
+
+def test_three_deployments_one_in_another_region_are_one_finding_per_template_line(at_root, tmp_path, monkeypatch):
+    # dev and test deploy the shared registry to eastus2, prod to westeurope; clusters run in
+    # eastus2 and centralus. Each deployment misses replicas (prod misses both regions): one
+    # BCDR402 at the registry's line, each parameter file related with what it deploys.
+    monkeypatch.chdir(tmp_path)
+    schema = "https://schema.management.azure.com/schemas/2019-04-01/"
+    (tmp_path / "acr.json").write_text(json.dumps({
+        "$schema": schema + "deploymentTemplate.json#",
+        "parameters": {"location": {"type": "string"}},
+        "resources": [{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+                       "name": "acrshared", "location": "[parameters('location')]", "sku": {"name": "Premium"}}],
+    }, indent=2), encoding="utf-8")
+    for env, region in (("dev", "eastus2"), ("test", "eastus2"), ("prod", "westeurope")):
+        (tmp_path / f"acr.parameters.{env}.json").write_text(json.dumps({
+            "$schema": schema + "deploymentParameters.json#", "parameters": {"location": {"value": region}}}),
+            encoding="utf-8")
+    (tmp_path / "aks.json").write_text(json.dumps({"$schema": schema + "deploymentTemplate.json#", "resources": [
+        {"type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-02-01", "name": f"aks-{region}",
+         "location": region, "properties": {"agentPoolProfiles": [{"name": "system", "mode": "System", "count": 3}]}}
+        for region in ("eastus2", "centralus")]}, indent=2), encoding="utf-8")
+    (finding,) = run(["."], ["BCDR402"])
+    assert (finding.location.path, finding.location.start_line) == ("acr.json", 9)
+    assert finding.message.endswith("(in 3 deployments of this template; see each parameter file)")
+    deployed = {r.location.path: r.message for r in finding.related if r.message.startswith("deployed with")}
+    assert sorted(deployed) == ["acr.parameters.dev.json", "acr.parameters.prod.json", "acr.parameters.test.json"]
+    assert "(home westeurope, no replicas) has no replica in centralus, eastus2" in deployed["acr.parameters.prod.json"]
+    assert "(home eastus2, no replicas) has no replica in centralus," in deployed["acr.parameters.test.json"]

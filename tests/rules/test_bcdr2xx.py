@@ -177,12 +177,28 @@ def test_router_in_terraform_clusters_in_arm(at_root):
     assert _related(finding) == [(f"{F}/arm/stamps.json", 22)]
 
 
-@pytest.mark.parametrize("variant", ["terraform", "arm", "other-router"])
+@pytest.mark.parametrize("variant", ["terraform", "arm", "other-router", "terraform-static-site"])
 def test_every_cluster_region_covered_or_router_elsewhere(at_root, variant):
     # terraform: a parent profile covers both regions through two nested child profiles (the
     # children, one region each, are not checked alone); arm: classic Front Door backends;
-    # other-router: a profile whose endpoints are all in regions without clusters.
+    # other-router: a profile whose endpoints are all in regions without clusters;
+    # terraform-static-site: an origin group of a storage account's static website, in a cluster
+    # region, serves the storage account, not the clusters.
     assert findings_for([f"fixtures/BCDR202/good/{variant}"], ["BCDR202", "BCDR002"]) == []
+
+
+def test_stamps_made_with_for_each_and_private_link_origins_are_placed(at_root):
+    # Origins read `azurerm_public_ip.ingress[each.key].ip_address` (their own stamp's address)
+    # or reach a private link service outside the checked files whose location they write.
+    assert findings_for(["fixtures/BCDR202/good/terraform-stamps"], ["BCDR202", "BCDR002"]) == []
+
+
+def test_private_link_origins_are_placed_by_their_private_link_location(at_root):
+    F = "fixtures/BCDR202/bad/arm-private-link"
+    assert findings_for([F], ["BCDR202", "BCDR002"]) == [("BCDR202", f"{F}/azuredeploy.json", 44)]
+    (finding,) = run([F], ["BCDR202"])
+    assert "routes to eastus2 but has no enabled origin in centralus" in finding.message
+    assert _related(finding) == [(f"{F}/azuredeploy.json", 28)]
 
 
 def test_endpoints_of_unknown_region_are_notes_not_missing_regions(at_root):
@@ -329,6 +345,16 @@ def test_monitor_with_bad_protocol_and_port(tmp_path, monkeypatch):
     assert "protocol 'udp' (not HTTP, HTTPS or TCP), port 70000 (not 1-65535)" in finding.message
 
 
+def test_monitor_port_written_as_text_is_a_port(tmp_path, monkeypatch):
+    # Terraform converts "443" to the number the argument takes; so does the ARM deployment.
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "main.tf", _profile("shop").replace("port     = 443", 'port     = "443"'))
+    assert findings_for(["."], ["BCDR203", "BCDR002"]) == []
+    _write(tmp_path, "main.tf", _profile("shop").replace("port     = 443", 'port     = "https"'))
+    (finding,) = run(["."], ["BCDR203"])
+    assert "port 'https' (not 1-65535)" in finding.message
+
+
 # -- BCDR204 single-endpoint-router ------------------------------------------------------------
 
 
@@ -360,14 +386,81 @@ def test_endpoint_of_unknown_existence_is_a_note_not_a_count(at_root):
     assert findings_for([F], ["BCDR204", "BCDR002"]) == [("BCDR002", f"{F}/main.tf", 31)]
 
 
+def test_child_profile_of_a_geographic_parent_must_fail_over_itself(at_root):
+    # A Geographic parent never moves a geography to another child: the americas child, down to
+    # one enabled endpoint, is reported; the europe child has two.
+    F = "fixtures/BCDR204/bad/geographic-children"
+    assert findings_for([F], ["BCDR204", "BCDR002"]) == [("BCDR204", f"{F}/main.tf", 69)]
+    (finding,) = run([F], ["BCDR204"])
+    assert finding.message.startswith("Traffic Manager profile 'tm-litware-americas' has only one enabled endpoint (1 disabled)")
+
+
+def test_members_of_unknown_number_may_be_several(at_root):
+    # An origin with `count = length(var.ingress_hosts)` (no default) may be any number of origins;
+    # so may one from an ARM resource copy loop (its name, and so its origin group, read copyIndex()).
+    F = "fixtures/BCDR204/unresolved"
+    assert findings_for([f"{F}/terraform-count"], ["BCDR204", "BCDR002"]) == [
+        ("BCDR002", f"{F}/terraform-count/main.tf", 26),
+    ]
+    assert findings_for([f"{F}/arm-copy-loop"], ["BCDR204", "BCDR002"]) == [
+        ("BCDR002", f"{F}/arm-copy-loop/azuredeploy.json", 19),  # the origin group: no origin of its own
+        ("BCDR002", f"{F}/arm-copy-loop/azuredeploy.json", 32),  # the origins, which may be its
+    ]
+
+
+def test_origins_of_unknown_number_without_a_probe_are_a_note(tmp_path, monkeypatch, at_root):
+    text = (at_root / "fixtures/BCDR204/unresolved/terraform-count/main.tf").read_text(encoding="utf-8")
+    probe = text[text.index("  health_probe {"):text.index("}\n}\n", text.index("  health_probe {")) + 2]
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "main.tf", text.replace(probe, ""))
+    # Several origins without a probe would be a finding; one would not: which it is is unknown.
+    (note,) = run(["."], ["BCDR203", "BCDR002"])
+    assert (note.rule_id, note.location.start_line) == ("BCDR002", _line(tmp_path, "count "))
+    assert note.needed_by == ("BCDR203",)
+
+
 def test_disabled_profile_is_not_checked(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     text = _profile("old").replace('traffic_routing_method = "Priority"',
                                     'traffic_routing_method = "Priority"\n  profile_status         = "Disabled"')
     _write(tmp_path, "main.tf", text)
     assert findings_for(["."], ["BCDR2", "BCDR002"]) == []
-    _write(tmp_path, "main.tf", text.replace('"Disabled"', '"Enabled"'))
+    endpoint = """
+resource "azurerm_traffic_manager_external_endpoint" "only" {
+  name       = "only"
+  profile_id = azurerm_traffic_manager_profile.old.id
+  target     = "shop-eastus2.contoso.com"
+}
+"""
+    _write(tmp_path, "main.tf", text.replace('"Disabled"', '"Enabled"') + endpoint)
     assert findings_for(["."], ["BCDR2", "BCDR002"]) == [("BCDR204", "main.tf", _line(tmp_path, "resource "))]
+
+
+def test_a_router_whose_members_are_all_elsewhere_is_a_note(tmp_path, monkeypatch):
+    # No endpoint of the profile (no origin of the group) is in the checked files: they are
+    # declared elsewhere (another state or repository, a regional pipeline), which cannot be seen.
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "main.tf", _profile("geo", "Geographic") + """
+resource "azurerm_cdn_frontdoor_profile" "afd" {
+  name                = "afd-shop"
+  resource_group_name = "rg"
+  sku_name            = "Standard_AzureFrontDoor"
+}
+
+resource "azurerm_cdn_frontdoor_origin_group" "web" {
+  name                     = "web"
+  cdn_frontdoor_profile_id = azurerm_cdn_frontdoor_profile.afd.id
+  load_balancing {}
+}
+""")
+    notes = run(["."], ["BCDR2", "BCDR002"])
+    assert [(f.rule_id, f.location.start_line, f.needed_by) for f in notes] == [
+        ("BCDR002", _line(tmp_path, 'resource "azurerm_traffic_manager_profile"'), ("BCDR204", "BCDR205")),
+        ("BCDR002", _line(tmp_path, 'resource "azurerm_cdn_frontdoor_origin_group"'), ("BCDR204",)),
+    ]
+    assert "the list of its endpoints is unresolved: `(none in the checked files)` (they are declared elsewhere" \
+        in notes[0].message
+    assert "the list of its origins is unresolved" in notes[1].message
 
 
 # -- BCDR205 geographic-routing-without-fallback ------------------------------------------------
@@ -401,6 +494,30 @@ def test_nested_profiles_with_world_pass(at_root, variant):
 def test_unresolved_mapping_that_may_be_world_is_a_note(at_root):
     F = "fixtures/BCDR205/unresolved/arm"
     assert findings_for([F], ["BCDR205", "BCDR002"]) == [("BCDR002", f"{F}/azuredeploy.json", 24)]
+
+
+def test_an_endpoint_of_unknown_profile_may_be_the_one_mapping_world(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "main.tf", 'variable "geo_profile_id" {\n  type = string\n}\n' + _profile("geo", "Geographic") + """
+resource "azurerm_traffic_manager_nested_endpoint" "europe" {
+  name                    = "europe"
+  profile_id              = azurerm_traffic_manager_profile.geo.id
+  target_resource_id      = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/trafficManagerProfiles/tm-eu"
+  minimum_child_endpoints = 1
+  geo_mappings            = ["GEO-EU"]
+}
+
+resource "azurerm_traffic_manager_nested_endpoint" "rest" {
+  name                    = "rest"
+  profile_id              = var.geo_profile_id
+  target_resource_id      = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/trafficManagerProfiles/tm-us"
+  minimum_child_endpoints = 1
+  geo_mappings            = ["WORLD"]
+}
+""")
+    (note,) = run(["."], ["BCDR205", "BCDR002"])
+    assert (note.rule_id, note.location.start_line) == ("BCDR002", _line(tmp_path, "profile_id              = var."))
+    assert note.needed_by == ("BCDR205",)
 
 
 def test_only_geographic_profiles_are_checked(tmp_path, monkeypatch):

@@ -86,7 +86,8 @@ def test_each_image_outside_a_geo_replicated_registry_is_a_note(at_root):
     assert all(f.level == "note" for f in (standard, hub, ghcr, unreplicated, unknown))
     assert "from container registry 'contosoacr', which is Standard (only Premium registries geo-replicate)" in standard.message
     assert [(r.location.path, r.location.start_line) for r in standard.related] == [(f"{I}/bad/terraform/registry.tf", 1)]
-    assert "pulls image 'nginx:1.27' from docker.io" in hub.message
+    # Docker Hub, ghcr.io, even mcr.microsoft.com (replicated by Microsoft) are outside your control.
+    assert "pulls image 'nginx:1.27' from docker.io, not from a geo-replicated registry of your own" in hub.message
     assert "which is Premium but has no geo-replica" in unreplicated.message
     assert [(r.location.path, r.location.start_line) for r in unreplicated.related] == [(f"{I}/bad/arm/registry.json", 5)]
     assert "CronJob 'nightly-report'" in unknown.message
@@ -105,7 +106,7 @@ def test_images_from_geo_replicated_registries_pass(at_root):
 
 
 def test_a_registry_alone_without_replicas_is_not_enough(at_root):
-    # The same manifests without the ARM replication: northwindacr is Premium but in one region.
+    # The same manifests without the ARM template that declares northwindacr and its replica.
     assert findings_for([f"{I}/good/k8s", f"{I}/good/terraform"], ["BCDR404"]) == [
         ("BCDR404", f"{I}/good/k8s/storefront.yaml", 36),
     ]

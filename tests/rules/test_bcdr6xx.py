@@ -74,7 +74,16 @@ def test_databases_without_a_copy_in_another_region_arm(at_root):
 
 
 def test_geo_backup_replica_failover_group_geo_secondary_and_two_regions_pass(at_root):
+    # good/arm-cosmos-regions-from-parameters: two locations, whatever their regions resolve to,
+    # are two regions (Cosmos DB rejects a region listed twice).
     assert findings_for([f"{D}/good"], ["BCDR602", "BCDR002"]) == []
+
+
+def test_one_cosmos_location_is_one_region_whatever_it_resolves_to(at_root):
+    folder = f"{D}/bad/arm-cosmos-one-location"
+    assert findings_for([folder], ["BCDR602", "BCDR002"]) == [("BCDR602", f"{folder}/azuredeploy.json", 14)]
+    (finding,) = run([folder], ["BCDR602"])
+    assert "Cosmos DB account 'cosmos-adatum-sessions' has a single region (resourceGroup().location)" in finding.message
 
 
 def test_failover_group_in_terraform_lists_databases_declared_in_arm(at_root):
@@ -97,7 +106,7 @@ def test_unknown_settings_regions_and_lists_are_notes_not_guesses(at_root):
     ]
     notes = run([folder], ["BCDR002"])
     assert all(note.needed_by == ("BCDR602",) for note in notes)
-    assert "SQL failover group 'fog-contoso': databases is unresolved: `var.failover_database_ids`" in notes[-1].message
+    assert "SQL failover group 'sql-contoso-eastus2/fog-contoso': databases is unresolved: `var.failover_database_ids`" in notes[-1].message
 
 
 def test_an_unknown_failover_group_list_holds_back_only_its_own_servers_databases(tmp_path, monkeypatch):
@@ -192,3 +201,31 @@ resource "azurerm_mssql_database" "master" {
 }
 ''')
     assert findings_for(["."], ["BCDR602", "BCDR002"]) == []
+
+
+def test_a_database_whose_backups_stay_in_its_region_cannot_even_be_geo_restored(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text('''
+resource "azurerm_mssql_server" "primary" {
+  name                = "sql-fabrikam"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  version             = "12.0"
+}
+
+resource "azurerm_mssql_database" "ledger" {
+  name                 = "ledger"
+  server_id            = azurerm_mssql_server.primary.id
+  storage_account_type = "Zone"
+}
+
+resource "azurerm_mssql_database" "orders" {
+  name      = "orders"
+  server_id = azurerm_mssql_server.primary.id
+}
+''')
+    ledger, orders = run(["."], ["BCDR602"])
+    assert ledger.location.start_line == 9 and orders.location.start_line == 15
+    assert "its backups stay in its region (zone-redundant backup storage)" in ledger.message
+    assert "geo-restored" not in ledger.message
+    assert "it can only be geo-restored from backups" in orders.message

@@ -140,21 +140,26 @@ def test_tier_left_to_deployment_is_unresolved(at_root):
 def test_system_pools_that_can_shrink_to_one_node(at_root):
     F = "fixtures/BCDR803/bad"
     assert findings_for([F], ["BCDR803", "BCDR002"]) == [
+        # mode = "System", node_count 1, in a cluster outside the checked files: its other system
+        # pools (every cluster has one) are unknown.
+        ("BCDR002", f"{F}/terraform/main.tf", 43),
         ("BCDR803", f"{F}/arm/azuredeploy.json", 17),  # mode System, count 1
-        ("BCDR803", f"{F}/arm/azuredeploy.json", 33),  # agentPools child, minCount 1
+        ("BCDR803", f"{F}/arm/azuredeploy.json", 33),  # agentPools child, minCount 1, beside a User pool
         ("BCDR803", f"{F}/arm/azuredeploy.json", 48),  # the only pool, no mode and no count
         ("BCDR803", f"{F}/terraform/main.tf", 11),  # default_node_pool node_count 1
         ("BCDR803", f"{F}/terraform/main.tf", 32),  # default_node_pool min_count 1 (node_count 3)
-        ("BCDR803", f"{F}/terraform/main.tf", 48),  # mode = "System", node_count 1
     ]  # the one-node user pools ('tools', 'batch') are not reported
-    by_line = {(f.location.path, f.location.start_line): f.message for f in run([F], ["BCDR803"])}
+    by_line = {(f.location.path, f.location.start_line): f.message for f in run([F], ["BCDR803", "BCDR002"])}
     assert by_line[(f"{F}/terraform/main.tf", 32)].startswith(
-        "system node pool 'system' of AKS cluster 'aks-reports-prod' can run with 1 node (autoscaler minimum 1)"
+        "system node pool 'system' of AKS cluster 'aks-reports-prod' can run with 1 node (autoscaler minimum 1), "
+        "and the cluster has no other system pool"
     )
     assert "(no node count set; the default is 1)" in by_line[(f"{F}/arm/azuredeploy.json", 48)]
+    assert "the cluster's other system pools are unknown" in by_line[(f"{F}/terraform/main.tf", 43)]
 
 
 def test_system_pools_of_two_or_more_pass(at_root):
+    # terraform-two-system-pools: two one-node system pools are two system nodes.
     assert findings_for(["fixtures/BCDR803/good"], ["BCDR803", "BCDR002"]) == []
 
 
@@ -193,6 +198,7 @@ def test_single_replica_workloads(at_root):
     F = "fixtures/BCDR804/bad"
     assert findings_for([F], ["BCDR804", "BCDR002"]) == [
         ("BCDR804", f"{F}/autoscaled.yaml", 19),  # the HPA: minReplicas unset (1), whatever replicas says
+        ("BCDR804", f"{F}/keda.yaml", 27),  # a KEDA ScaledObject with minReplicaCount: 1
         ("BCDR804", f"{F}/workloads.yaml", 7),  # Deployment replicas: 1
         ("BCDR804", f"{F}/workloads.yaml", 18),  # StatefulSet without replicas
         ("BCDR804", f"{F}/workloads.yaml", 35),  # bare Pod
@@ -206,8 +212,15 @@ def test_single_replica_workloads(at_root):
     assert [(r.location.path, r.location.start_line) for r in autoscaled.related] == [(f"{F}/autoscaled.yaml", 2)]
 
 
+    (keda,) = run([f"{F}/keda.yaml"], ["BCDR804"])
+    assert keda.message.startswith(
+        "KEDA ScaledObject 'payment-events' scales Deployment 'payment-events' down to a single pod (minReplicaCount 1)"
+    )
+
+
 def test_replicated_autoscaled_jobs_daemonsets_and_parked_workloads_pass(at_root):
-    # 'search' has replicas: 1, but a namespace-less autoscaler beside it keeps at least 2.
+    # 'search' has replicas: 1, but a namespace-less autoscaler beside it keeps at least 2; KEDA
+    # keeps 'invoice-worker' at 2 or more and may scale 'statement-export' to zero (its default).
     assert findings_for(["fixtures/BCDR804/good"], ["BCDR804", "BCDR002"]) == []
 
 
@@ -218,6 +231,7 @@ def test_autoscaler_in_another_folder_and_namespace_does_not_count(tmp_path, mon
         kind: Deployment
         metadata: {name: search, namespace: shop}
         spec:
+          selector: {matchLabels: {app: search}}
           template:
             metadata: {labels: {app: search}}
             spec: {containers: [{name: s, image: contoso/search:1}]}
@@ -290,6 +304,12 @@ def test_budgets_that_select_and_leave_room_pass(at_root):
     assert findings_for(["fixtures/BCDR805/good"], ["BCDR805", "BCDR002"]) == []
 
 
+def test_kustomize_patches_are_not_workloads(at_root):
+    # Strategic merge patches (no selector, or a pod template without images) only change the
+    # base's Deployment: they run no pods of their own and need no budget.
+    assert findings_for(["fixtures/BCDR805/good/kustomize-overlays"], ["BCDR8", "BCDR002"]) == []
+
+
 def test_unresolved_selection_and_budget(at_root):
     F = "fixtures/BCDR805/unresolved"
     assert findings_for([F], ["BCDR805", "BCDR002"]) == [
@@ -313,6 +333,7 @@ def test_percentages_round_up_as_kubernetes_does(tmp_path, monkeypatch, min_avai
         metadata: {{name: api, namespace: web}}
         spec:
           replicas: 3
+          selector: {{matchLabels: {{app: api}}}}
           template:
             metadata: {{labels: {{app: api}}}}
             spec: {{containers: [{{name: api, image: contoso/api:1}}]}}
@@ -324,7 +345,7 @@ def test_percentages_round_up_as_kubernetes_does(tmp_path, monkeypatch, min_avai
           minAvailable: {value}
           selector: {{matchLabels: {{app: api}}}}
         """)
-    assert findings_for(["."], ["BCDR805", "BCDR002"]) == ([("BCDR805", "app.yaml", 14)] if blocks else [])
+    assert findings_for(["."], ["BCDR805", "BCDR002"]) == ([("BCDR805", "app.yaml", 15)] if blocks else [])
 
 
 def test_daemonsets_unjudged_budgets_and_budgets_selecting_nothing(tmp_path, monkeypatch):

@@ -76,11 +76,11 @@ def test_registry_missing_replicas_graph_export(at_root):
 
 def test_az_resource_list_without_properties_is_unresolved_not_a_pass(at_root):
     F = "fixtures/BCDR302/unresolved/export"
-    assert findings_for([F], ["BCDR3", "BCDR4", "BCDR002"]) == [
+    assert findings_for([F], ["BCDR302", "BCDR4", "BCDR002"]) == [
         ("BCDR002", f"{F}/az-resource-list.json", 13),
         ("BCDR002", f"{F}/az-resource-list.json", 61),
     ]
-    lb, sku = run([F], ["BCDR3", "BCDR4", "BCDR002"])
+    lb, sku = run([F], ["BCDR302", "BCDR4", "BCDR002"])
     assert lb.needed_by == ("BCDR302",) and "`properties.networkProfile.loadBalancerSku`" in lb.message
     assert "az graph query" in lb.message and "az group export" in lb.message
     assert sku.needed_by == ("BCDR401",) and "`sku.name`" in sku.message
@@ -106,3 +106,125 @@ def test_exported_clusters_count_for_a_registry_written_in_terraform(at_root):
         (f"{F}/bad/export/resources.json", 135),
         (f"{F}/bad/export/resources.json", 69),
     ]
+
+
+# -- exports too thin for a rule: the rule says it could not run, once per resource -----------------
+
+
+def test_node_pool_rules_say_a_cluster_listed_without_its_pools_was_not_checked(at_root):
+    # `az resource list` lists clusters without agentPoolProfiles: no pool to check is not a pass.
+    F = "fixtures/BCDR801/unlisted/export"
+    assert findings_for([F], ["BCDR8", "BCDR002"]) == [
+        ("BCDR002", f"{F}/az-resource-list.json", 13),
+        ("BCDR002", f"{F}/az-resource-list.json", 40),
+    ]
+    west, north = run([F], ["BCDR801", "BCDR803", "BCDR002"])
+    assert west.needed_by == ("BCDR801", "BCDR803")
+    assert west.message.startswith("AKS cluster 'aks-claims-westeurope': the list of its node pools is unresolved: "
+                                   "`properties.agentPoolProfiles` (the export lists this resource without its "
+                                   "`properties`, as `az resource list` does; for a full export use `az graph query")
+    assert north.message.startswith("AKS cluster 'aks-claims-northeurope': the list of its node pools")
+
+
+def test_peering_rule_says_a_network_listed_without_its_peerings_was_not_checked(at_root):
+    # A Basic cluster (ARM) in a network that an `az resource list` export lists without peerings:
+    # BCDR302 still fires; BCDR301 cannot tell whether the network is peered, and says so at the network.
+    F = "fixtures/BCDR301/unlisted/export"
+    assert findings_for([F], ["BCDR3", "BCDR002"]) == [
+        ("BCDR002", f"{F}/az-resource-list.json", 13),
+        ("BCDR302", f"{F}/legacy-cluster.json", 28),
+    ]
+    (note,) = run([F], ["BCDR301", "BCDR002"])
+    assert note.needed_by == ("BCDR301",)
+    assert note.message.startswith("virtual network 'vnet-legacy-eastus': the list of its peerings is unresolved: "
+                                   "`properties.virtualNetworkPeerings`")
+
+
+def test_az_resource_list_cluster_and_network_tell_every_networking_rule(at_root):
+    # A cluster and its network both without properties: BCDR301 needs the cluster's pools (its
+    # network) and BCDR302 its load balancer SKU; each note says which rules could not run.
+    F = "fixtures/BCDR302/unresolved/export"
+    notes = {(f.location.start_line, f.message.split(":")[1].strip()): f.needed_by for f in run([F], ["BCDR3", "BCDR8", "BCDR002"])}
+    assert notes == {
+        (13, "load balancer SKU is unresolved"): ("BCDR302",),
+        (13, "the list of its node pools is unresolved"): ("BCDR301", "BCDR801", "BCDR803"),
+    }
+
+
+def test_router_rules_say_a_profile_listed_without_its_endpoints_was_not_checked(at_root):
+    # Without its endpoints a Traffic Manager profile is not "a profile with no endpoint" (BCDR204)
+    # nor "a profile that routes elsewhere" (BCDR202): one note says neither could run.
+    F = "fixtures/BCDR204/unlisted/export"
+    findings = run([F], ["BCDR2", "BCDR002"])
+    assert sorted((f.rule_id, f.location.path, f.location.start_line, f.needed_by) for f in findings) == [
+        ("BCDR002", f"{F}/az-resource-list.json", 13, ("BCDR202", "BCDR204")),
+        ("BCDR002", f"{F}/az-resource-list.json", 13, ("BCDR203",)),
+        ("BCDR002", f"{F}/az-resource-list.json", 13, ("BCDR205",)),
+    ]
+    assert "the list of its endpoints is unresolved: `properties.endpoints`" in findings[0].message + findings[1].message + findings[2].message
+
+
+def test_a_thin_export_of_every_modelled_type_gives_notes_never_a_default_verdict(tmp_path):
+    # Two clusters in a region pair behind a router, so the rules about all clusters pass; every
+    # other rule lacks what it needs from `properties` or `sku` and must say so, not pass or fail.
+    import json
+
+    rows = [{"name": name, "type": resource_type, "location": region, "resourceGroup": "rg-estate", "properties": None}
+            for name, resource_type, region in [
+                ("aks-east", "Microsoft.ContainerService/managedClusters", "eastus2"),
+                ("aks-central", "Microsoft.ContainerService/managedClusters", "centralus"),
+                ("aks-east/batch", "Microsoft.ContainerService/managedClusters/agentPools", "eastus2"),
+                ("acr", "Microsoft.ContainerRegistry/registries", "eastus2"),
+                ("acr/centralus", "Microsoft.ContainerRegistry/registries/replications", "centralus"),
+                ("vnet", "Microsoft.Network/virtualNetworks", "eastus2"),
+                ("vnet/peer", "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "eastus2"),
+                ("tm", "Microsoft.Network/trafficManagerProfiles", "global"),
+                ("tm/east", "Microsoft.Network/trafficManagerProfiles/azureEndpoints", "global"),
+                ("afd", "Microsoft.Cdn/profiles", "global"),
+                ("afd/og", "Microsoft.Cdn/profiles/originGroups", "global"),
+                ("afd/og/east", "Microsoft.Cdn/profiles/originGroups/origins", "global"),
+                ("afd/og/central", "Microsoft.Cdn/profiles/originGroups/origins", "global"),
+                ("fd-classic", "Microsoft.Network/frontDoors", "global"),
+                ("pip", "Microsoft.Network/publicIPAddresses", "eastus2"),
+                ("st", "Microsoft.Storage/storageAccounts", "eastus2"),
+                ("pg", "Microsoft.DBforPostgreSQL/flexibleServers", "eastus2"),
+                ("sql", "Microsoft.Sql/servers", "eastus2"),
+                ("sql/orders", "Microsoft.Sql/servers/databases", "eastus2"),
+                ("sql/fog", "Microsoft.Sql/servers/failoverGroups", "eastus2"),
+                ("cosmos", "Microsoft.DocumentDB/databaseAccounts", "eastus2"),
+            ]]
+    export = tmp_path / "az-resource-list.json"
+    export.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    findings = run([str(export)])
+    assert findings  # the notes
+    assert {(f.rule_id, f.message) for f in findings if f.rule_id != "BCDR002"} == set()
+    needed = {rule for f in findings for rule in f.needed_by}
+    # Every rule that reads properties or SKUs was told what it lacks (BCDR101/102/201 need regions
+    # only, BCDR403 the region's zones).
+    assert needed >= {"BCDR202", "BCDR203", "BCDR204", "BCDR205", "BCDR301", "BCDR302", "BCDR401",
+                      "BCDR601", "BCDR602", "BCDR801", "BCDR802", "BCDR803"}
+
+
+def test_a_large_export_builds_only_the_related_locations_it_shows(tmp_path, monkeypatch):
+    # 200 Premium registries without replicas and 300 clusters in other regions: each finding shows
+    # 10 clusters; building all 300 for each registry made a 10,000-row export take seconds.
+    import json
+
+    from bcdr_lint.rules.registry import bcdr402_registry_missing_replica as bcdr402
+
+    rows = [{"id": f"/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr{i}",
+             "name": f"acr{i}", "type": "microsoft.containerregistry/registries", "location": "eastus2",
+             "sku": {"name": "Premium"}, "properties": {"zoneRedundancy": "Enabled"}} for i in range(200)]
+    rows += [{"id": f"/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks{i}",
+              "name": f"aks{i}", "type": "microsoft.containerservice/managedclusters",
+              "location": ("centralus", "westus3", "eastus")[i % 3], "sku": {"tier": "Standard"},
+              "properties": {"networkProfile": {"loadBalancerSku": "standard"}}} for i in range(300)]
+    export = tmp_path / "estate.json"
+    export.write_text(json.dumps({"count": len(rows), "data": rows}), encoding="utf-8")
+    built = []
+    real = bcdr402.related
+    monkeypatch.setattr(bcdr402, "related", lambda *args: built.append(args) or real(*args))
+    findings = run([str(export)], ["BCDR402"])
+    assert len(findings) == 200
+    assert all(len(f.related) == 10 and f.message.endswith("(290 more related locations not listed)") for f in findings)
+    assert len(built) == 200 * 10

@@ -8,8 +8,12 @@ Managed databases whose data has no copy outside their region:
 - **Azure SQL databases** that no failover group lists in its `databases` and that have no
   geo-secondary (a database created in `Secondary` mode from this one). The `master` database and
   geo-secondaries themselves are not reported. Membership is what is checked: the region of the
-  partner server or secondary is not compared.
-- **Cosmos DB accounts** with a single region (one entry in `locations` / one `geo_location`).
+  partner server or secondary is not compared. Geo-redundant backups (the default) do not make up
+  for it — they allow a manual geo-restore only; the message says when even those are kept in the
+  database's region (`storage_account_type`, `requestedBackupStorageRedundancy` `Local`/`Zone`).
+- **Cosmos DB accounts** with a single region (one entry in `locations` / one `geo_location`,
+  whatever region it resolves to; two entries are two regions, as Cosmos DB rejects a region
+  listed twice).
 
 A region, reference or setting the check needs that cannot be resolved statically (a replica's
 region, a failover group's database list, a parameter for the Cosmos DB locations) is reported as
@@ -114,14 +118,16 @@ from bcdr_lint.rules.common import Unknown, placement, ref_target, region_of
 
 ENGINES = {"postgresql": "PostgreSQL flexible server", "mysql": "MySQL flexible server"}
 GEO_SECONDARY = frozenset({"secondary", "onlinesecondary"})
+# Backup storage of an Azure SQL database that keeps no copy outside its region.
+SINGLE_REGION_BACKUPS = {"local": "locally redundant", "zone": "zone-redundant"}
 
 
 @rule(
     id="BCDR602",
     name="database-without-geo-redundancy",
     level="warning",
-    summary="A managed database (PostgreSQL/MySQL flexible server, Azure SQL database, Cosmos DB account) "
-            "has no copy of its data in another region.",
+    summary="A managed database has no failover copy in another region (flexible server: no geo-redundant backup "
+            "or replica; SQL database: no failover group or geo-secondary; Cosmos DB: one region).",
     help_uri="https://learn.microsoft.com/azure/azure-sql/database/failover-group-sql-db",
     tags=("data", "multi-region"),
 )
@@ -230,11 +236,17 @@ def _sql_databases(model: Model) -> Iterator[Finding]:
             yield from notes
             continue
         on = f" on server '{server.name}'" if isinstance(server, Resource) else ""
+        backups = database.get("backup_redundancy")
+        if backups in SINGLE_REGION_BACKUPS:
+            outcome = (f"its backups stay in its region ({SINGLE_REGION_BACKUPS[backups]} backup storage), so when "
+                       "the region fails there is no copy to restore")
+        else:  # geo-redundant backups, the default (or a value that is not known: the milder claim)
+            outcome = ("when its region fails it can only be geo-restored from backups, by hand, to a new server "
+                       "and connection string")
         yield RULE.at(
             database,
-            f"SQL database '{_short(database)}'{on} is in no failover group and has no geo-secondary: when its "
-            "region fails it can only be geo-restored from backups, by hand, to a new server and connection "
-            "string; add it to a failover group with a partner server in another region",
+            f"SQL database '{_short(database)}'{on} is in no failover group and has no geo-secondary: {outcome}; "
+            "add it to a failover group with a partner server in another region",
             related=[related(server, f"{server.label} in {server.region}", "region")] if isinstance(server, Resource) else [],
         )
 
@@ -285,20 +297,19 @@ def _short(database: Resource) -> str:
 def _cosmos_accounts(model: Model) -> Iterator[Finding]:
     for account in model.of_kind(Kind.COSMOS_ACCOUNT):
         entries = account.get("locations")
-        if entries is None:
-            # No locations written: the account lives in its own location only.
-            regions = {account.region} if isinstance(account.region, str) else set()
-            unknown: list[Unresolved] = []
-        else:
-            regions = {e["region"] for e in entries if isinstance(e.get("region"), str)}
-            unknown = [e["region"] for e in entries if isinstance(e.get("region"), Unresolved)]
-        if len(regions) >= 2:
+        # Each location written is one region, whatever it resolves to: Cosmos DB rejects a region
+        # listed twice. Only a loop of unknown length (one entry standing for all) leaves it open.
+        written = [e for e in entries or () if not e.get("count_unknown")]
+        looped = [e["region"] for e in entries or () if e.get("count_unknown")]
+        if len(written) >= 2:
             continue
-        if unknown:
-            for value in unknown:
+        if looped:
+            for value in looped:
                 yield RULE.unresolved(account, "locations", value, "locations (regions)")
             continue
-        where = f" ({next(iter(regions))})" if regions else ""
+        # No locations written: the account lives in its own location only.
+        region = written[0].get("region") if written else account.region
+        where = f" ({region})" if isinstance(region, (str, Unresolved)) else ""
         yield RULE.at(
             account,
             f"{account.label} has a single region{where}: when it fails the account is unavailable for reads "

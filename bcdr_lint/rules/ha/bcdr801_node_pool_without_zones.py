@@ -6,7 +6,8 @@ An AKS node pool — the cluster's default pool (Terraform `default_node_pool`, 
 cluster's region has availability zones. The region is the cluster's, followed from the pool to
 its cluster across files and formats. Pools in regions without zones are not reported. A region
 or zone list that cannot be resolved statically, a region the tool does not know, or a region
-whose zone support its region data does not record is reported as unresolved (BCDR002).
+whose zone support its region data does not record is reported as unresolved (BCDR002), and so
+is a cluster listed without its node pools (an `az resource list` export).
 
 ## Why it matters
 Without zones, AKS places the pool's nodes wherever capacity is, possibly all in one datacenter;
@@ -65,7 +66,7 @@ from bcdr_lint.data import region as region_info
 from bcdr_lint.findings import Finding
 from bcdr_lint.model import Kind, Model, Resource, Unresolved
 from bcdr_lint.rules.base import related, rule
-from bcdr_lint.rules.common import ref_target, region_of
+from bcdr_lint.rules.common import ref_target, region_of, unlisted_pools
 from bcdr_lint.rules.ha.pools import pool_label
 
 
@@ -78,6 +79,7 @@ from bcdr_lint.rules.ha.pools import pool_label
     tags=("availability", "zones"),
 )
 def check(model: Model) -> Iterator[Finding]:
+    yield from unlisted_pools(model, RULE)
     for pool in model.of_kind(Kind.NODE_POOL):
         zones = pool.get("zones")
         if isinstance(zones, Unresolved):

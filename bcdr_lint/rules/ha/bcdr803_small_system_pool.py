@@ -1,11 +1,18 @@
 """
 ## What it checks
-An AKS system node pool that can run with fewer than two nodes. The system pools are those with
-mode `System` — in Terraform the `default_node_pool` always is one — and a pool that sets no
-mode when it is the only pool of its cluster (every cluster has a system pool). The size checked
-is the autoscaler's lower bound (`min_count`, ARM `minCount`) when written, else the node count
-(`node_count`, ARM `count`; the API's default is 1). A mode or count that cannot be resolved
-statically is reported as unresolved (BCDR002).
+An AKS cluster whose system node pools together can run with fewer than two nodes — in practice,
+a cluster whose only system pool can shrink to one node. Reported at that pool. The system pools
+are those with mode `System` (or `ManagedSystem`, which AKS sizes itself) — in Terraform the
+`default_node_pool` always is one — and a pool that sets no mode when it is the only pool of its
+cluster (every cluster has a system pool); pools are tied to their cluster across files and
+formats. The size counted is the autoscaler's lower bound (`min_count`, ARM `minCount`) when
+written, else the node count (`node_count`, ARM `count`; the API's default is 1). A second system
+pool counts: CoreDNS and the other system pods run on any system pool.
+
+A mode, count or pool existence that cannot be resolved statically and could make the
+difference is reported as unresolved (BCDR002), and so is a cluster listed without its node pools
+(an `az resource list` export), and a small system pool whose cluster is not in the checked files
+(the cluster's other system pools are unknown).
 
 ## Why it matters
 The system pool runs the pods the whole cluster depends on: CoreDNS, konnectivity, metrics-server,
@@ -66,6 +73,7 @@ from typing import Iterator
 from bcdr_lint.findings import Finding
 from bcdr_lint.model import Kind, Model, Resource, Unresolved
 from bcdr_lint.rules.base import related, rule
+from bcdr_lint.rules.common import NOT_SET, ref_target, unlisted_pools
 from bcdr_lint.rules.ha.pools import pool_label
 
 MINIMUM_NODES = 2
@@ -77,36 +85,97 @@ DEFAULT_COUNT = 1
     id="BCDR803",
     name="small-system-pool",
     level="warning",
-    summary="An AKS system node pool can run with fewer than two nodes.",
+    summary="An AKS cluster's only system node pool can run with fewer than two nodes.",
     help_uri="https://learn.microsoft.com/azure/aks/use-system-pools",
     tags=("availability",),
 )
 def check(model: Model) -> Iterator[Finding]:
+    yield from unlisted_pools(model, RULE)
+    pools_of: dict[str, list[Resource]] = {}
+    clusters: dict[str, Resource] = {}
     for pool in model.of_kind(Kind.NODE_POOL):
-        attr, size = _lowest_size(pool)
-        if isinstance(size, int) and size >= MINIMUM_NODES:
-            continue
+        cluster = ref_target(model, pool, "cluster")
+        if isinstance(cluster, Resource):
+            pools_of.setdefault(cluster.key, []).append(pool)
+            clusters[cluster.key] = cluster
+        else:
+            yield from _without_cluster(pool, cluster)
+    for key, pools in pools_of.items():
+        yield from _cluster(clusters[key], pools)
+
+
+def _cluster(cluster: Resource, pools: list[Resource]) -> Iterator[Finding]:
+    """The finding when the cluster's system pools together can run with fewer than two nodes,
+    else notes on what would decide it."""
+    system, doubts, floor = [], [], 0
+    for pool in pools:
         mode = pool.get("mode")
+        attr, size = _lowest_size(pool)
         if isinstance(mode, Unresolved):
-            yield RULE.unresolved(pool, "mode", mode, "mode (system or user)")
+            if not (isinstance(size, int) and size == 0):
+                doubts.append(RULE.unresolved(pool, "mode", mode, "mode (system or user)"))
             continue
-        cluster = model.target(pool, "cluster")
-        if mode != "system" and not (mode is None and cluster is not None and _only_pool(model, cluster, pool)):
+        if not _is_system(mode, pools):
+            continue
+        exists = pool.get("deployed")
+        if isinstance(exists, Unresolved) and exists != cluster.get("deployed"):
+            doubts.append(RULE.unresolved(pool, "deployed", exists, "whether it is deployed"))
+            continue
+        if mode == "managedsystem":
+            floor += MINIMUM_NODES  # AKS sizes and heals a managed system pool itself
             continue
         if isinstance(size, Unresolved):
-            yield RULE.unresolved(pool, attr or "count", size, "node count" if attr == "count" else "minimum node count")
+            what = "node count" if attr == "count" else "minimum node count"
+            doubts.append(RULE.unresolved(pool, attr or "count", size, what))
             continue
-        how = {"min_count": f"autoscaler minimum {size}", "count": f"node count {size}"}.get(
-            attr or "", "no node count set; the default is 1")
-        owner = f" of {cluster.label}" if cluster is not None else ""
-        yield RULE.at(
-            pool,
-            f"system {pool_label(pool)}{owner} can run with {size} node{'s' if size != 1 else ''} ({how}): a node failure "
-            "or upgrade leaves the cluster without CoreDNS and the other system pods; use at least 2 nodes, "
-            "3 across zones",
-            attr=attr,
-            related=[related(cluster)] if cluster is not None and cluster.location.path != pool.location.path else [],
-        )
+        system.append((pool, attr, size))
+        floor += size
+    if floor >= MINIMUM_NODES:
+        return
+    if doubts:
+        yield from doubts
+        return
+    for pool, attr, size in system:
+        yield _finding(cluster, pool, attr, size)
+
+
+def _is_system(mode: str | None, pools: list[Resource]) -> bool:
+    # A pool without a mode is the system pool when it is its cluster's only pool (every cluster
+    # has one); beside others it may be any of them, and is not taken for it.
+    return mode in ("system", "managedsystem") or (mode is None and len(pools) == 1)
+
+
+def _without_cluster(pool: Resource, cluster: Unresolved | None) -> Iterator[Finding]:
+    """A system pool whose cluster the model does not hold: the cluster's other system pools (it
+    has at least one) are unknown, so a small one is a note, not a finding."""
+    mode = pool.get("mode")
+    attr, size = _lowest_size(pool)
+    if isinstance(size, int) and size >= MINIMUM_NODES:
+        return
+    if isinstance(mode, Unresolved):
+        yield RULE.unresolved(pool, "mode", mode, "mode (system or user)")
+        return
+    if mode != "system":
+        return
+    if cluster is None:
+        reference = pool.refs.get("cluster")
+        cluster = Unresolved(str(reference) if reference else NOT_SET,
+                             "the cluster is not in the checked files, so the cluster's other system pools are unknown",
+                             pool.loc("cluster"))
+    yield RULE.unresolved(pool, "cluster", cluster, "cluster (whose other system pools count too)")
+
+
+def _finding(cluster: Resource, pool: Resource, attr: str | None, size: int) -> Finding:
+    how = {"min_count": f"autoscaler minimum {size}", "count": f"node count {size}"}.get(
+        attr or "", "no node count set; the default is 1")
+    return RULE.at(
+        pool,
+        f"system {pool_label(pool)} of {cluster.label} can run with {size} node{'s' if size != 1 else ''} ({how}), "
+        "and the cluster has no other system pool: a node failure or upgrade leaves the cluster without CoreDNS "
+        "and the other system pods; use at least 2 nodes, 3 across zones",
+        attr=attr,
+        related=[related(cluster)] if cluster.location.path != pool.location.path else [],
+    )
 
 
 def _lowest_size(pool: Resource) -> tuple[str | None, int | Unresolved]:
@@ -120,10 +189,6 @@ def _lowest_size(pool: Resource) -> tuple[str | None, int | Unresolved]:
             return attr, value
         return attr, Unresolved(str(value), "not a number", pool.loc(attr))
     return None, DEFAULT_COUNT
-
-
-def _only_pool(model: Model, cluster: Resource, pool: Resource) -> bool:
-    return model.referrers(cluster, "cluster") == [pool]
 
 
 RULE = check

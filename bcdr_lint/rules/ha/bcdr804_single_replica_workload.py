@@ -6,12 +6,16 @@ A Kubernetes workload that runs a single pod:
   `replicas` (the default is 1);
 - one scaled by a HorizontalPodAutoscaler (same namespace, `scaleTargetRef` kind and name) whose
   `minReplicas` is 1 or unset — the autoscaler, not `replicas`, decides how few pods run; an
-  autoscaler with `minReplicas` of 2 or more makes the workload multi-replica;
+  autoscaler with `minReplicas` of 2 or more makes the workload multi-replica; a KEDA
+  `ScaledObject` counts as its autoscaler, with its `minReplicaCount` (0 when unset: scaled to
+  zero on purpose, not reported);
 - a bare Pod, which no controller recreates.
 
 Jobs, CronJobs and DaemonSets are not reported (they run to completion, or once per node), nor
-is a workload scaled to `replicas: 0` on purpose. A replica count or `minReplicas` left to deploy
-time (a template placeholder) is reported as unresolved (BCDR002).
+is a workload scaled to `replicas: 0` on purpose, nor a patch that only changes a workload
+declared elsewhere (a kustomize overlay's Deployment without `selector`, or without a container
+image). A replica count or `minReplicas` left to deploy time (a template placeholder) is reported
+as unresolved (BCDR002).
 
 Reported at `replicas` (or the workload), or at the autoscaler's `minReplicas`.
 
@@ -76,7 +80,7 @@ from typing import Iterator
 from bcdr_lint.findings import Finding
 from bcdr_lint.model import Model, Unresolved
 from bcdr_lint.rules.base import related, rule
-from bcdr_lint.rules.ha.pods import PodIndex, workload_label
+from bcdr_lint.rules.ha.pods import PodIndex, autoscaler_label, minimum_field, workload_label
 
 
 @rule(
@@ -93,7 +97,7 @@ def check(model: Model) -> Iterator[Finding]:
         floor = index.floor(workload)
         label = workload_label(workload)
         if isinstance(floor.count, Unresolved):
-            what = "minReplicas" if floor.autoscaled else "replicas"
+            what = minimum_field(floor.source) if floor.autoscaled else "replicas"
             yield RULE.unresolved(floor.source, floor.attr or "replicas", floor.count, what)
         elif floor.count != 1:
             continue
@@ -105,11 +109,12 @@ def check(model: Model) -> Iterator[Finding]:
             )
         elif floor.autoscaled:
             hpa = floor.source
-            how = "minReplicas 1" if floor.attr else "minReplicas not set, default 1"
+            field = minimum_field(hpa)
+            how = f"{field} 1" if floor.attr else f"{field} not set, default 1"
             yield RULE.at(
                 hpa,
-                f"{hpa.label} scales {label} down to a single pod ({how}): one node failure or drain "
-                "takes it offline; set minReplicas to at least 2",
+                f"{autoscaler_label(hpa)} scales {label} down to a single pod ({how}): one node failure or drain "
+                f"takes it offline; set {field} to at least 2",
                 attr=floor.attr,
                 related=[related(workload, f"{label} scaled by it")],
             )

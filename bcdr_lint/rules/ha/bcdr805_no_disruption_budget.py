@@ -3,8 +3,10 @@
 PodDisruptionBudgets against the workloads they protect, two ways:
 
 - a Deployment, StatefulSet, ReplicaSet or ReplicationController that runs at least two pods
-  (`replicas`, or the `minReplicas` of its HorizontalPodAutoscaler) and whose pods no
-  PodDisruptionBudget selects — reported at the workload;
+  (`replicas`, or the `minReplicas` of its HorizontalPodAutoscaler or the `minReplicaCount` of
+  its KEDA ScaledObject) and whose pods no PodDisruptionBudget selects — reported at the
+  workload; patches that only change a workload declared elsewhere (kustomize overlays) are not
+  workloads of their own;
 - a PodDisruptionBudget that allows no eviction at all for the pods it selects:
   `maxUnavailable: 0` (or `"0%"`), or a `minAvailable` (count, or percentage rounded up as
   Kubernetes does) that is not below the number of pods it selects — reported at the budget.
@@ -63,7 +65,7 @@ from typing import Iterator
 from bcdr_lint.findings import Finding, Related
 from bcdr_lint.model import Model, Resource, Unresolved
 from bcdr_lint.rules.base import capped, related, rule
-from bcdr_lint.rules.ha.pods import REPLICATED, Floor, PodIndex, selects, workload_label
+from bcdr_lint.rules.ha.pods import REPLICATED, Floor, PodIndex, minimum_field, selects, workload_label
 
 
 @rule(
@@ -102,7 +104,7 @@ def check(model: Model) -> Iterator[Finding]:
 
 def _uncovered(workload: Resource, floor: Floor, open_selection: Unresolved | None) -> Iterator[Finding]:
     if isinstance(floor.count, Unresolved):
-        what = "minReplicas" if floor.autoscaled else "replicas"
+        what = minimum_field(floor.source) if floor.autoscaled else "replicas"
         yield RULE.unresolved(floor.source, floor.attr or "replicas", floor.count, what)
         return
     if floor.count < 2:
@@ -142,7 +144,7 @@ def _blocking(budget: Resource, members: list[tuple[Resource, Floor]], undecided
     else:
         unknown = next((f for _, f in members if isinstance(f.count, Unresolved)), None)
         if unknown is not None:
-            what = "minReplicas" if unknown.autoscaled else "replicas"
+            what = minimum_field(unknown.source) if unknown.autoscaled else "replicas"
             yield RULE.unresolved(unknown.source, unknown.attr or "replicas", unknown.count, what)
             return
         if undecided is not None:

@@ -21,6 +21,16 @@ def workload_label(workload: Resource) -> str:
     return f"{workload.get('workload_kind')} '{workload.name}'"
 
 
+def autoscaler_label(hpa: Resource) -> str:
+    """``HorizontalPodAutoscaler 'web'``, or ``KEDA ScaledObject 'web'`` for the one KEDA owns."""
+    return f"KEDA ScaledObject '{hpa.name}'" if hpa.get("scaler") == "keda" else hpa.label
+
+
+def minimum_field(hpa: Resource) -> str:
+    """How the autoscaler's manifest spells its minimum."""
+    return "minReplicaCount" if hpa.get("scaler") == "keda" else "minReplicas"
+
+
 def _folder(resource: Resource) -> str:
     return posixpath.dirname(resource.location.path.replace("\\", "/"))
 
@@ -62,7 +72,9 @@ class PodIndex:
     """Workloads, their autoscalers and the PodDisruptionBudgets near them, indexed once."""
 
     def __init__(self, model: Model) -> None:
-        self.workloads = [w for w in model.of_kind(Kind.WORKLOAD) if w.get("workload_kind") in DRAINABLE]
+        # A patch (kustomize overlay) changes the base's workload and runs no pods of its own.
+        self.workloads = [w for w in model.of_kind(Kind.WORKLOAD)
+                          if w.get("workload_kind") in DRAINABLE and not w.get("partial")]
         self.budgets = model.of_kind(Kind.PDB)
         self._autoscalers: dict[tuple[Any, Any], list[Resource]] = defaultdict(list)
         for hpa in model.of_kind(Kind.HPA):
@@ -80,7 +92,8 @@ class PodIndex:
 
     def floor(self, workload: Resource) -> Floor:
         """The fewest pods the workload runs. An autoscaler overrides ``replicas``, down to its
-        ``minReplicas`` (1 when unset); ``replicas`` unset means 1; a bare Pod is one pod."""
+        ``minReplicas`` (1 when unset; a KEDA ScaledObject's loader default is 0); ``replicas``
+        unset means 1; a bare Pod is one pod."""
         if workload.get("workload_kind") == "Pod":
             return Floor(1, workload, None)
         floors = []

@@ -51,7 +51,7 @@ from typing import Iterator
 
 from bcdr_lint.findings import Finding
 from bcdr_lint.model import Kind, Model, Unresolved
-from bcdr_lint.rules.base import related, rule
+from bcdr_lint.rules.base import capped, related, rule
 from bcdr_lint.rules.common import clusters, ref_target, region_of, split_by_region
 
 
@@ -99,12 +99,16 @@ def check(model: Model) -> Iterator[Finding]:
             continue
         where = "; ".join(f"{region} ({_some(by_region[region])})" for region in missing)
         shown = sorted({r.region for r in replicas if isinstance(r.region, str)})
+        # Only the related locations shown are built: thousands of registries and clusters stay linear.
+        cluster_related, more = capped((c for region in missing for c in by_region[region]),
+                                       lambda c: related(c, f"{c.label} runs in {c.region}", "region"))
         yield RULE.at(
             registry,
             f"{registry.label} (home {home}"
             + (f", replicas in {', '.join(shown)}" if shown else ", no replicas")
             + f") has no replica in {', '.join(missing)}, where AKS clusters run: {where}",
-            related=[related(c, f"{c.label} runs in {c.region}", "region") for region in missing for c in by_region[region]],
+            related=cluster_related,
+            more=more,
         )
 
 

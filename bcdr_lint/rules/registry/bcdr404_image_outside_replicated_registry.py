@@ -127,9 +127,9 @@ def _image(registries: "_Registries", workload: Resource, position: int, image: 
     if acr is None:
         yield RULE.at(
             workload,
-            f"{who} pulls image '{image}' from {host}, not from a geo-replicated registry: during a regional "
-            "failover new nodes must pull it from outside your control; import it into a Premium registry "
-            "with geo-replicas",
+            f"{who} pulls image '{image}' from {host}, not from a geo-replicated registry of your own: during a "
+            "regional failover new nodes must pull it from a registry outside your control; import it into a "
+            "Premium registry with geo-replicas",
             attr=attr,
         )
         return

@@ -15,13 +15,18 @@ child profile is meant to cover one region).
 **How an endpoint or origin is tied to a region** (the first of these that is known decides):
 1. its target resource, when the checked files declare it — `targetResourceId`
    (`target_resource_id`), `azureOrigin.id`, a private link target: that resource's region; for a
-   nested endpoint, the regions of the child profile's own enabled endpoints;
+   nested endpoint, the regions of the child profile's own enabled endpoints; for a private link
+   origin whose target is not in the checked files, its private link location
+   (`private_link.location`, `privateLinkLocation`);
 2. for external and nested endpoints, the `endpointLocation` (`endpoint_location`) written;
    Azure endpoints take their location from their target, so a written one is not used;
 3. its host name (`target`, `hostName`/`host_name`, a classic backend's `address`): the region of
    the public IP address whose DNS name it is — written as a reference to that address
    (`azurerm_public_ip.east.fqdn`, `reference(resourceId(...)).dnsSettings.fqdn`) or as the name
    `<label>.<region>.cloudapp.azure.com` of a public IP address with that domain name label.
+
+An endpoint or origin that leads to a storage account (a static website, blobs) serves that
+account, not the clusters, and places no traffic in a cluster region.
 
 An enabled endpoint whose region cannot be told this way (a target outside the checked files, an
 unresolved location, a host name of no public IP in the model), one whose existence or status is
@@ -81,10 +86,11 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from bcdr_lint.findings import Finding
-from bcdr_lint.model import Kind, Model, Resource
+from bcdr_lint.model import Kind, Model, Resource, Unresolved
 from bcdr_lint.rules.base import capped, related, rule
 from bcdr_lint.rules.common import clusters, split_by_region
-from bcdr_lint.rules.traffic.routers import Doubt, Placer, nested_children, note, routers, unplaced_members
+from bcdr_lint.rules.traffic.routers import (UNLISTED_ENDPOINTS, Doubt, Placer, nested_children, note, routers,
+                                            unplaced_members)
 
 
 @rule(
@@ -110,6 +116,10 @@ def check(model: Model) -> Iterator[Finding]:
     shared = {kind: _Shared(placer.unplaced(unplaced_members(model, kind)).doubts)
               for kind in (Kind.TRAFFIC_MANAGER, Kind.FRONT_DOOR_ORIGIN_GROUP)}
     for router in checked:
+        listed = router.resource.get("children")
+        if isinstance(listed, Unresolved):  # listed without its endpoints (an export without properties)
+            yield RULE.unresolved(router.resource, "children", listed, UNLISTED_ENDPOINTS)
+            continue
         reach = placer.router(router)
         missing = sorted(set(by_region) - reach.regions)
         if not missing:

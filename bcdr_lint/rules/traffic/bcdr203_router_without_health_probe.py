@@ -81,7 +81,7 @@ from typing import Any, Iterator
 from bcdr_lint.findings import Finding
 from bcdr_lint.model import Kind, Model, Resource, Unresolved
 from bcdr_lint.rules.base import related, rule
-from bcdr_lint.rules.traffic.routers import Router, activity, note, routers
+from bcdr_lint.rules.traffic.routers import Router, activity, most_members, note, routers
 
 _PROTOCOLS = ("http", "https", "tcp")
 
@@ -135,6 +135,9 @@ def _monitor(profile: Resource) -> Iterator[Finding]:
 
 
 def _is_port(value: Any) -> bool:
+    # Terraform and ARM convert a number written as text ("443") to the number the property takes.
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
 
 
@@ -147,7 +150,7 @@ def _probe(router: Router) -> Iterator[Finding]:
     active = [m for m in router.members if activity(m) is True]
     doubtful = [state for m in router.members if not isinstance(state := activity(m), bool)]
     if len(active) < 2:
-        if len(active) + len(doubtful) >= 2:
+        if most_members(len(active), doubtful) >= 2:
             yield from (note(RULE, unknown) for unknown in doubtful)
         return
     if isinstance(probe, Unresolved):

@@ -7,10 +7,14 @@ origin group, with the endpoints it has as related locations.
 
 Not checked: profiles switched off (`profileStatus: Disabled`), and profiles that a nested
 endpoint of another profile points at — the parent fails over between its child profiles, so a
-child with one endpoint per region is a design, not a gap. An endpoint whose existence (an
+child with one endpoint per region is a design, not a gap. A child of a `Geographic` parent is
+checked: geographic routing never moves a geography to another child, so the child has to fail
+over on its own. An endpoint whose existence (an
 unknown `count`/`condition`, a dynamic block over an unknown collection) or status is unknown,
 or whose profile cannot be resolved, is not counted: when it would make the difference it is
-reported as unresolved (BCDR002) instead.
+reported as unresolved (BCDR002) instead — one of unknown number (`count`, `for_each`, an ARM
+copy loop) may be several. A router none of whose endpoints (origins) is in the checked files,
+not even a disabled one, has them declared elsewhere: reported as unresolved, not as empty.
 
 ## Why it matters
 A router with one endpoint has nowhere to fail over to: when that endpoint's region fails, the
@@ -62,10 +66,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from bcdr_lint.findings import Finding
-from bcdr_lint.model import Kind, Model
+from bcdr_lint.model import Kind, Model, Unresolved
 from bcdr_lint.rules.base import related, rule
 from bcdr_lint.rules.common import Unknown
-from bcdr_lint.rules.traffic.routers import activity, nested_children, note, routers, unplaced_members
+from bcdr_lint.rules.traffic.routers import (
+    UNLISTED_ENDPOINTS, activity, members_elsewhere, most_members, nested_children, note, routers, unplaced_members,
+)
 
 
 @rule(
@@ -77,7 +83,7 @@ from bcdr_lint.rules.traffic.routers import activity, nested_children, note, rou
     tags=("traffic", "multi-region"),
 )
 def check(model: Model) -> Iterator[Finding]:
-    children = nested_children(model)
+    children = nested_children(model, failed_over=True)
     # Members whose router is unknown may belong to any router of their kind: their notes are
     # reported once, however many routers they could complete.
     unplaced: dict[Kind, list[Unknown]] = {}
@@ -86,6 +92,10 @@ def check(model: Model) -> Iterator[Finding]:
         group = router.resource
         if group.key in children:
             continue
+        listed = group.get("children")
+        if isinstance(listed, Unresolved):  # listed without its endpoints (an export without properties)
+            yield RULE.unresolved(group, "children", listed, UNLISTED_ENDPOINTS)
+            continue
         active = [m for m in router.members if activity(m) is True]
         if len(active) >= 2:
             continue
@@ -93,7 +103,14 @@ def check(model: Model) -> Iterator[Finding]:
         if group.kind not in unplaced:
             unplaced[group.kind] = unplaced_members(model, group.kind)
         shared = unplaced[group.kind]
-        if len(active) + len(doubtful) + len(shared) >= 2:
+        elsewhere = members_elsewhere(router)
+        if elsewhere is not None:
+            yield note(RULE, elsewhere)
+            if shared and group.kind not in noted:
+                noted.add(group.kind)
+                yield from (note(RULE, unknown) for unknown in shared)
+            continue
+        if most_members(len(active), [*doubtful, *shared]) >= 2:
             yield from (note(RULE, unknown) for unknown in doubtful)
             if shared and group.kind not in noted:
                 noted.add(group.kind)

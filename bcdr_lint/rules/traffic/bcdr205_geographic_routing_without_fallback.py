@@ -7,8 +7,9 @@ A Traffic Manager profile with the `Geographic` routing method where
 
 One finding per profile, at its routing method, with the endpoints at fault as related
 locations. Profiles switched off are not checked. A routing method, endpoint type or mapping
-that cannot be resolved, or an endpoint whose existence or status is unknown (when it could be
-the one mapping `WORLD`), is reported as unresolved (BCDR002).
+that cannot be resolved, or an endpoint whose existence, status or profile is unknown (when it
+could be the one mapping `WORLD`), is reported as unresolved (BCDR002); so is a profile none of
+whose endpoints is in the checked files (they are declared elsewhere).
 
 ## Why it matters
 Geographic routing sends each user to the one endpoint mapped to the user's location, whatever
@@ -71,7 +72,7 @@ from bcdr_lint.findings import Finding
 from bcdr_lint.model import Kind, Model, Resource, Unresolved
 from bcdr_lint.rules.base import related, rule
 from bcdr_lint.rules.common import Unknown
-from bcdr_lint.rules.traffic.routers import activity, note, routers
+from bcdr_lint.rules.traffic.routers import activity, members_elsewhere, note, routers, unplaced_members
 
 
 @rule(
@@ -83,6 +84,7 @@ from bcdr_lint.rules.traffic.routers import activity, note, routers
     tags=("traffic", "multi-region"),
 )
 def check(model: Model) -> Iterator[Finding]:
+    strays: list[Unknown] | None = None
     for router in routers(model):
         profile = router.resource
         if profile.kind is not Kind.TRAFFIC_MANAGER:
@@ -93,10 +95,22 @@ def check(model: Model) -> Iterator[Finding]:
             continue
         if method != "geographic":
             continue
-        yield from _check_profile(profile, router.members)
+        elsewhere = members_elsewhere(router)
+        if elsewhere is not None:
+            yield note(RULE, elsewhere)
+            continue
+        if strays is None:
+            strays = [u for u in unplaced_members(model, Kind.TRAFFIC_MANAGER) if _may_map_world(u.resource)]
+        yield from _check_profile(profile, router.members, strays)
 
 
-def _check_profile(profile: Resource, endpoints: tuple[Resource, ...]) -> Iterator[Finding]:
+def _may_map_world(endpoint: Resource) -> bool:
+    """Whether an endpoint (of a profile the model cannot tell) may take traffic and map WORLD."""
+    maps_world, doubt = _maps_world(endpoint, endpoint.get("geo_mappings"))
+    return activity(endpoint) is not False and (maps_world or doubt is not None)
+
+
+def _check_profile(profile: Resource, endpoints: tuple[Resource, ...], strays: list[Unknown]) -> Iterator[Finding]:
     world = False
     world_doubts: list[Unknown] = []
     single: list[Resource] = []
@@ -122,6 +136,8 @@ def _check_profile(profile: Resource, endpoints: tuple[Resource, ...]) -> Iterat
             notes.append(Unknown(endpoint, "endpoint_type", endpoint_type))
         elif endpoint_type != "nested":
             single.append(endpoint)
+    # An endpoint whose profile is unknown may be this profile's, and the one that maps WORLD.
+    world_doubts.extend(strays)
     problems = []
     if not world and world_doubts:
         notes.extend(world_doubts)

@@ -6,12 +6,15 @@ Where a member sends traffic, in this order (the first that is known decides):
 
 1. its target resource (``targetResourceId``, ``azureOrigin``, private link target) when the
    model holds it: that resource's region; a nested Traffic Manager profile: the regions of its
-   own enabled endpoints;
+   own enabled endpoints; else, for a private link origin, the private link location written;
 2. for external and nested Traffic Manager endpoints, the ``endpoint_location`` written (Azure
    endpoints take their location from their target, so a written one is not used);
 3. its host name (``target``, ``hostName``, a classic backend's ``address``): the region of the
    public IP address whose DNS name it is — written as a reference to that address, or as the
    name ``<label>.<region>.cloudapp.azure.com`` of a public IP with that label in the model.
+
+A member that leads to a storage account (its static website or blob host) serves that account,
+not a cluster: it places traffic in no cluster region, and is no doubt either.
 
 Otherwise its region is unknown, and the first cause found is what rules report (BCDR002).
 """
@@ -27,6 +30,13 @@ from bcdr_lint.rules.common import NOT_SET, Unknown, ref_target, region_of
 
 if TYPE_CHECKING:
     from bcdr_lint.rules.base import Rule
+
+# The note on a router listed without its endpoints: the same words in every rule, merged into one.
+UNLISTED_ENDPOINTS = "the list of its endpoints"
+
+# Members that lead to one of these serve that resource's own content (a storage account's static
+# website or blobs), not a cluster's ingress: they place no traffic in a cluster region.
+SERVES_ITSELF = frozenset({Kind.STORAGE_ACCOUNT})
 
 # Any of these in the model means global routing is set up (perhaps partly elsewhere).
 ROUTING_KINDS = (
@@ -70,6 +80,19 @@ def routers(model: Model, *, include_disabled: bool = False) -> list[Router]:
     return found
 
 
+def members_elsewhere(router: Router) -> Unknown | None:
+    """Why the router's members are unknown when the checked files declare none of them at all —
+    not even a disabled one: nobody deploys a router with nothing behind it, so they are declared
+    elsewhere (another Terraform state or repository, a regional pipeline) and cannot be judged."""
+    if router.members:
+        return None
+    noun = f"{router.member_noun}s"
+    return Unknown(router.resource, noun, Unresolved(
+        "(none in the checked files)",
+        "they are declared elsewhere: another Terraform state, repository or deployment",
+        router.resource.location))
+
+
 def unplaced_members(model: Model, router_kind: Kind) -> list[Unknown]:
     """Endpoints (or origins) whose profile (origin group) the model cannot tell — unresolved,
     or fitting several: each may belong to any router of that kind."""
@@ -82,14 +105,23 @@ def unplaced_members(model: Model, router_kind: Kind) -> list[Unknown]:
     return unplaced
 
 
-def nested_children(model: Model) -> set[str]:
-    """Keys of the Traffic Manager profiles that a nested endpoint of the model points at: their
-    parent fails over between them, so each covers only its part."""
+def nested_children(model: Model, *, failed_over: bool = False) -> set[str]:
+    """Keys of the Traffic Manager profiles that a nested endpoint of the model points at: each
+    covers only its part of the parent's traffic.
+
+    With ``failed_over``, only those whose parent fails over between its endpoints: a Geographic
+    parent sends a geography to its one child whatever its health, so that child must fail over
+    on its own. A parent that cannot be told (not in the model, method unknown) counts as failing
+    over: no finding is made on a guess."""
     children = set()
     for endpoint in model.of_kind(Kind.TRAFFIC_MANAGER_ENDPOINT):
         target = model.target(endpoint, "target_resource")
-        if target is not None and target.kind is Kind.TRAFFIC_MANAGER:
-            children.add(target.key)
+        if target is None or target.kind is not Kind.TRAFFIC_MANAGER:
+            continue
+        parent = model.target(endpoint, "profile")
+        if failed_over and parent is not None and parent.get("routing_method") == "geographic":
+            continue
+        children.add(target.key)
     return children
 
 
@@ -105,6 +137,14 @@ def activity(member: Resource) -> bool | Unknown:
     if isinstance(enabled, Unresolved):
         return Unknown(member, "enabled", enabled)
     return True
+
+
+def most_members(active: int, doubts: Iterable[Unknown]) -> int:
+    """How many members may take traffic, at most as far as "two or more" goes: the active ones,
+    and each doubtful one once — or twice when it may stand for several, because its existence
+    is unknown (a ``count``, ``for_each`` or copy count) or its name is (an ARM resource copy loop,
+    which the model holds as one resource)."""
+    return active + sum(2 if d.attr == "deployed" or isinstance(d.resource.name, Unresolved) else 1 for d in doubts)
 
 
 @dataclass(frozen=True)
@@ -168,6 +208,8 @@ class Placer:
         if isinstance(target, Resource):
             if target.kind is Kind.TRAFFIC_MANAGER:
                 return self._profile(target, seen)
+            if target.kind in SERVES_ITSELF:
+                return Reach()
             region = target.region
             if isinstance(region, str) and region != "global":
                 return Reach(frozenset({region}))
@@ -178,6 +220,13 @@ class Placer:
             causes.append(Unknown(member, "target_resource", Unresolved(
                 str(member.refs["target_resource"]), "the target resource is not in the checked files",
                 member.loc("target_resource"))))
+        if not isinstance(target, Resource):
+            # A private link origin writes where its target is (Front Door connects to that region).
+            written = member.get("target_location")
+            if isinstance(written, str):
+                return Reach(frozenset({written}))
+            if isinstance(written, Unresolved):
+                causes.insert(0, Unknown(member, "target_location", written))
         if member.get("endpoint_type") != "azure":
             location = member.get("endpoint_location")
             if isinstance(location, str):
@@ -187,6 +236,8 @@ class Placer:
         host = self._host(member)
         if isinstance(host, str):
             return Reach(frozenset({host}))
+        if isinstance(host, Reach):
+            return host
         if host is not None:
             causes.append(host)
         if not causes:
@@ -221,11 +272,14 @@ class Placer:
         reach = self.member(member, seen)
         return Reach(doubts=(Doubt(why, None if reach.doubts else reach.regions), *reach.doubts))
 
-    def _host(self, member: Resource) -> str | Unknown | None:
-        """The region of the public IP address the member's host name is, or why it is unknown."""
+    def _host(self, member: Resource) -> str | Reach | Unknown | None:
+        """The region of the public IP address the member's host name is, or why it is unknown
+        (an empty Reach: the host is a resource that serves itself)."""
         if member.refs.get("host_resource") is not None:
             target = ref_target(self.model, member, "host_resource")
             if isinstance(target, Resource):
+                if target.kind in SERVES_ITSELF:
+                    return Reach()
                 region = target.region
                 if isinstance(region, str) and region != "global":
                     return region
@@ -279,6 +333,9 @@ _WHAT = {
     "target": "the region of its target host name",
     "host_name": "the region of its host name",
     "endpoint_location": "its endpoint location",
+    "target_location": "the location of its private link target",
+    "endpoints": "the list of its endpoints",
+    "origins": "the list of its origins",
     "enabled": "whether it is enabled",
     "deployed": "whether it is deployed",
     "profile": "its Traffic Manager profile",

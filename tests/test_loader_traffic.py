@@ -291,3 +291,15 @@ def test_public_ip_dns_name_needs_label_and_region():
     assert "region" in azure_id.public_ip_fqdn("app", region, False).reason
     assert azure_id.public_ip_fqdn("app", None, False).expression == "(not set)"
     assert azure_id.public_ip_fqdn("app", "westus2", True).expression == "app"
+
+
+def test_terraform_children_are_named_by_their_azure_name_path(tf):
+    # The parent is written as `azurerm_cdn_frontdoor_profile.afd.id`: its name is its block's.
+    found = by_address(tf)
+    group = found["azurerm_cdn_frontdoor_origin_group.web"]
+    assert group.azure_names == ("afd-shop", "web") and group.label == "Front Door origin group 'afd-shop/web'"
+    assert found["azurerm_cdn_frontdoor_origin.east"].azure_names == ("afd-shop", "web", "east")
+    assert found["azurerm_traffic_manager_azure_endpoint.east"].azure_names == ("tm-shop", "east")
+    # An ARM origin naming the group by id finds it.
+    model = Model([*tf.resources])
+    assert model.resolve(Ref(type=azure_id.FRONT_DOOR_ORIGIN_GROUP, names=("afd-shop", "web"))) is group

@@ -63,7 +63,46 @@ def _parent(b: ResourceBuilder, draft: _Draft, ref_name: str, block: Block, argu
     draft.refs[ref_name] = ref
     if argument in block.arguments:
         draft.locations[ref_name] = block.arguments[argument].location
-    return ref.names if isinstance(ref, Ref) else ()
+    return _names_of(b, ref)
+
+
+# The argument holding the parent's id, by resource type: a child's Azure name path starts with its parent's.
+_PARENT_ID = {
+    "azurerm_cdn_frontdoor_origin_group": "cdn_frontdoor_profile_id",
+    "azurerm_cdn_frontdoor_origin": "cdn_frontdoor_origin_group_id",
+}
+
+
+def _names_of(b: ResourceBuilder, ref: Ref | Unresolved | None, depth: int = 0) -> tuple[str, ...]:
+    """The Azure name path of what ``ref`` points at: from the id, or — written ``azurerm_x.y.id``,
+    whose id the evaluator does not spell for these types — from that block's ``name`` (after its
+    own parent's); () when unknown."""
+    if not isinstance(ref, Ref) or depth > len(_PARENT_ID):
+        return ()
+    if ref.names:
+        return ref.names
+    block = _block_of(b, ref)
+    name = b.ev.raw(block, "name") if block is not None else None
+    if not isinstance(name, str):
+        return ()
+    parent_argument = _PARENT_ID.get(block.resource_type)
+    if parent_argument is None:
+        return (name,)
+    parent = _names_of(b, b._id_ref(block, parent_argument), depth + 1)
+    return (*parent, name) if parent else ()
+
+
+def _block_of(b: ResourceBuilder, ref: Ref) -> Block | None:
+    """The block (the instance, for ``count``/``for_each``) of this module that ``ref`` is exactly."""
+    prefix = resource_key(b.folder, b.ev.prefix)
+    if not ref.key or not ref.key.startswith(prefix):
+        return None
+    address = ref.key[len(prefix):]
+    base = address.split("[", 1)[0]
+    block = b.ev.scope.resources.get(base)
+    if block is None:
+        return None
+    return next((member for found, member in b.ev.expand(block, base).members if found == address), None)
 
 
 def _host(b: ResourceBuilder, draft: _Draft, block: Block, argument: str) -> None:

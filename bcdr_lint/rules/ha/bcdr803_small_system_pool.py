@@ -136,7 +136,7 @@ def _cluster(cluster: Resource, pools: list[Resource]) -> Iterator[Finding]:
         yield from doubts
         return
     for pool, attr, size in system:
-        yield _finding(cluster, pool, attr, size)
+        yield _finding(cluster, pool, attr, size, floor if len(system) > 1 else None)
 
 
 def _is_system(mode: str | None, pools: list[Resource]) -> bool:
@@ -165,13 +165,15 @@ def _without_cluster(pool: Resource, cluster: Unresolved | None) -> Iterator[Fin
     yield RULE.unresolved(pool, "cluster", cluster, "cluster (whose other system pools count too)")
 
 
-def _finding(cluster: Resource, pool: Resource, attr: str | None, size: int) -> Finding:
+def _finding(cluster: Resource, pool: Resource, attr: str | None, size: int, together: int | None) -> Finding:
     how = {"min_count": f"autoscaler minimum {size}", "count": f"node count {size}"}.get(
         attr or "", "no node count set; the default is 1")
+    others = ("the cluster has no other system pool" if together is None
+              else f"the cluster's system pools together can run with {together}")
     return RULE.at(
         pool,
         f"system {pool_label(pool)} of {cluster.label} can run with {size} node{'s' if size != 1 else ''} ({how}), "
-        "and the cluster has no other system pool: a node failure or upgrade leaves the cluster without CoreDNS "
+        f"and {others}: a node failure or upgrade leaves the cluster without CoreDNS "
         "and the other system pods; use at least 2 nodes, 3 across zones",
         attr=attr,
         related=[related(cluster)] if cluster.location.path != pool.location.path else [],

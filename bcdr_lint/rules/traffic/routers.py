@@ -218,7 +218,8 @@ class Placer:
             causes.append(Unknown(member, "target_resource", target))
         elif member.refs.get("target_resource") is not None:
             causes.append(Unknown(member, "target_resource", Unresolved(
-                str(member.refs["target_resource"]), "the target resource is not in the checked files",
+                str(member.refs["target_resource"]),
+                "the target resource is not in the checked files (or is of a type bcdr-lint does not model)",
                 member.loc("target_resource"))))
         if not isinstance(target, Resource):
             # A private link origin writes where its target is (Front Door connects to that region).
@@ -287,7 +288,9 @@ class Placer:
             if isinstance(target, Unresolved):
                 return Unknown(member, "host_resource", target)
             return Unknown(member, "host_resource", Unresolved(
-                str(member.refs["host_resource"]), "the resource it reads the address of is not in the checked files",
+                str(member.refs["host_resource"]),
+                "the resource it reads the address of is not in the checked files "
+                "(or of a type bcdr-lint does not model)",
                 member.loc("host_resource")))
         attr = "target" if member.kind is Kind.TRAFFIC_MANAGER_ENDPOINT else "host_name"
         name = member.get(attr)

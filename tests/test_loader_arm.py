@@ -296,16 +296,16 @@ def test_bom_and_crlf_keep_positions(tmp_path: Path) -> None:
     assert registry.loc("region") == Location(str(path), 5, 19, 5, 43)
 
 
-def test_statically_false_conditions_drop_the_resource_and_copy_names_stay_unresolved() -> None:
+def test_statically_false_conditions_drop_the_resource_and_copies_are_one_resource_each() -> None:
     result = load("conditions.json")
     assert result.errors == []
-    maybe, looped = result.resources
+    maybe, *looped = result.resources
     assert (maybe.name, maybe.location.start_line) == ("maybe-deployed", 17)
-    assert looped.name == Unresolved(
-        "concat('acr', copyIndex())", "copyIndex() depends on the copy loop",
-        Location("tests/inputs/arm/conditions.json", 29, 7, 29, 45),
-    )
-    assert looped.azure_names == ()
+    # `copy: {count: 2}` is two registries, both at the declaration, told apart by their keys.
+    assert [(r.name, r.azure_names, r.location.start_line, r.get("deployed")) for r in looped] == [
+        ("acr0", ("acr0",), 25, None), ("acr1", ("acr1",), 25, None),
+    ]
+    assert [r.key.rsplit("/", 1)[-1] for r in looped] == ["[concat('acr', copyIndex())][0]", "[concat('acr', copyIndex())][1]"]
 
 
 # -- whether a resource is deployed: condition, copy, property copy -------------------------
@@ -402,9 +402,16 @@ def test_property_copy_errors_are_reported(tmp_path: Path) -> None:
         ("property copy 'subnets' needs an 'input' object", 11),
         ("a copy count must be at most 800 (got 900)", 17),
     ]
-    assert [(r.kind.value, str(r.name)) for r in result.resources] == [
-        ("virtual-network", "v"), ("subnet", "v/s0"), ("subnet", "v/s1"), ("vnet-peering", "v/p"),
+    # 900 copies named alike are one peering once deployed (the last, as ARM applies them); the
+    # copies past ARM's 800 stand as one peering whose existence is unresolved.
+    assert [(r.kind.value, str(r.name), r.key.rsplit("/", 1)[-1]) for r in result.resources] == [
+        ("virtual-network", "v", "v"),
+        ("subnet", "v/s0", "subnets[0]"), ("subnet", "v/s1", "subnets[1]"),
+        ("vnet-peering", "v/p", "virtualNetworkPeerings[799]"), ("vnet-peering", "v/p", "virtualNetworkPeerings[?]"),
     ]
+    rest = result.resources[-1].get("deployed")
+    assert (rest.expression, rest.reason, rest.location.start_line) == (
+        "900", "ARM allows 800 copies, the count is 900: copies 800 and later are not expanded", 17)
 
 
 # -- linked templates (templateLink): unread deployments -------------------------------------

@@ -13,7 +13,9 @@ both inline and as a resource of its own (``az group export`` output) is one res
 template's resources are walked with their positions; expressions are evaluated against the
 template's parameters and variables (``arm_eval``); the resource types bcdr-lint models are
 built by ``arm_resources``, every other type yields nothing.
-Whether a resource is deployed at all (``condition``, ``copy``) is decided by ``arm_copy``:
+Which instances of a resource are deployed (``condition``, ``copy``) is decided by ``arm_copy``:
+a copy loop of known count is one resource per index (``…/name[0]``, ``…/name[1]``: all at the
+declaration, the index bound for everything in it, nested deployments and children included);
 statically not deployed means left out, unknown means kept with a ``deployed`` value that what is
 nested in it shares. A deployment of a linked template (``templateLink``) is an unread deployment (``arm_links``).
 """
@@ -25,7 +27,7 @@ import importlib
 from typing import Any, Iterable, Iterator
 
 from bcdr_lint.loaders import arm_parameter_files
-from bcdr_lint.loaders.arm_copy import Item, existence
+from bcdr_lint.loaders.arm_copy import Item, instances
 from bcdr_lint.loaders.arm_eval import Scope, located, supplied_parameters
 from bcdr_lint.loaders.arm_links import DEPLOYMENT, linked_deployment
 from bcdr_lint.loaders.arm_resources import BUILDERS, Decl, Parent
@@ -104,7 +106,7 @@ def _one_per_azure_resource(resources: Iterable[Resource]) -> list[Resource]:
     for resource in resources:
         group = resource.resource_group
         names = resource.azure_names
-        # An instance of a copy loop, or of unknown existence, may be several or none: left alone.
+        # A resource of unknown existence (a copy loop's stand-in) may be several or none: left alone.
         if resource.azure_type and names and (group is None or isinstance(group, str)) and "deployed" not in resource.attrs:
             identity = (resource.azure_type, tuple(n.lower() for n in names), (group or "").lower())
             earlier = found.get(identity)
@@ -202,7 +204,8 @@ class _Walker:
 
     @property
     def errors(self) -> list[ParseError]:
-        return [*self._problems, *(error for scope in self._scopes for error in scope.errors)]
+        # Every instance of a copy loop meets the same broken expression: one error.
+        return list(dict.fromkeys([*self._problems, *(error for scope in self._scopes for error in scope.errors)]))
 
     def template(self, template: JObject, scope: Scope, prefix: str, group: str | Unresolved | None,
                  deployed: Unresolved | None) -> Iterator[Resource]:
@@ -232,28 +235,27 @@ class _Walker:
                 "ARM resource without a string 'type' and 'name'", scope.locate(node.start, node.end)
             ))
             return
-        exists = existence(node, scope)
-        if exists is False:
-            return  # statically never deployed
-        deployed = inherited or (exists if isinstance(exists, Unresolved) else None)
         relative = parent is not None and "/" not in written_type
         full_type = f"{parent.source_type}/{written_type}" if relative and parent else written_type
-        name = self._name(node, scope)
-        names = _names(name, parent.names if relative and parent else ())
-        decl = Decl(node, full_type, f"{prefix}{written_type}/{written_name}", _full_name(name, names),
-                    names, parent, group, scope, deployed)
         azure_type = full_type.lower()
         builder = BUILDERS.get(azure_type)
-        if builder is not None:
-            yield from builder(decl, inline_child)
-        if azure_type == DEPLOYMENT:
-            yield from self.deployment(decl)
         children = node.get("resources")
-        if isinstance(children, JArray):
-            me = Parent(decl.key, azure_type, full_type, names)
-            for child in children.items:
-                if isinstance(child, JObject):
-                    yield from self.resource(child, scope, decl.key + "/", group, me, deployed)
+        for instance in instances(node, scope):
+            bound = instance.scope
+            deployed = inherited or instance.deployed
+            name = self._name(node, bound)
+            names = _names(name, parent.names if relative and parent else ())
+            decl = Decl(node, full_type, f"{prefix}{written_type}/{written_name}{instance.suffix}",
+                        _full_name(name, names), names, parent, group, bound, deployed)
+            if builder is not None:
+                yield from builder(decl, inline_child)
+            if azure_type == DEPLOYMENT:
+                yield from self.deployment(decl)
+            if isinstance(children, JArray):
+                me = Parent(decl.key, azure_type, full_type, names)
+                for child in children.items:
+                    if isinstance(child, JObject):
+                        yield from self.resource(child, bound, decl.key + "/", group, me, deployed)
 
     def _name(self, node: JObject, scope: Scope) -> str | Unresolved:
         member = node.member("name")
@@ -286,7 +288,7 @@ class _Walker:
         if inner_scope:
             # Values handed to an inner-scope template are evaluated where they are written.
             supplied = supplied_parameters(outer.value(props.get("parameters")))
-            scope = Scope.of_template(template, outer.path, outer.locate, supplied)
+            scope = Scope.of_template(template, outer.path, outer.locate, supplied, outer.budget)
             self._scopes.append(scope)
         else:
             # ARM's default (outer) scope: the nested template sees the parent's parameters.

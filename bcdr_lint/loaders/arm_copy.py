@@ -1,17 +1,24 @@
-"""Whether an ARM resource is deployed (``condition``, resource ``copy``), and property copy loops.
+"""Which instances of an ARM resource are deployed (``condition``, resource ``copy``), and
+property copy loops.
 
-A resource whose condition is false or whose copy count is 0 is not deployed at all; one whose
-condition or count cannot be evaluated is kept, with that expression as its ``deployed`` value
-(the contract in ``model/resource.py``). A property ``copy`` (``properties.copy: [{"name":
+A resource ``copy`` with a known count N is N instances, each evaluated with its copy index
+bound (``copyIndex()``, ``copyIndex(offset)``, ``copyIndex('loop')``) and keyed ``[i]``; its
+``condition`` is evaluated per instance. An instance whose condition is false, and a loop whose
+count is 0, is not deployed at all; a condition or count that cannot be evaluated leaves one
+instance, keyed as the declaration, with that expression as its ``deployed`` value (the contract
+in ``model/resource.py``). A property ``copy`` (``properties.copy: [{"name":
 "agentPoolProfiles", "count": n, "input": {...}}]``) becomes ``n`` entries of that property,
 each ``input`` evaluated with ``copyIndex('agentPoolProfiles')`` bound to its index.
+
+Copies beyond ARM's limit per loop (800) or the load's budget (``arm_eval.CopyBudget``) are not
+expanded one by one: they are one stand-in keyed ``[?]`` whose existence is unresolved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bcdr_lint.loaders.arm_eval import Scope, located
+from bcdr_lint.loaders.arm_eval import MAX_COPIES_PER_LOAD, Scope, located
 from bcdr_lint.loaders.arm_expressions import expression_body, is_expression
 from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, Member
 from bcdr_lint.model import ParseError, Unresolved
@@ -34,30 +41,69 @@ class Item:
     deployed: Unresolved | None = None
 
 
-def existence(node: JObject, scope: Scope) -> Unresolved | bool:
-    """False when the resource is statically not deployed, True when it certainly is, else the
-    ``condition`` or copy ``count`` that decides it (located at that property)."""
-    condition = node.member("condition")
-    if condition is not None:
-        value = scope.value(condition.node)
-        if value is False:
-            return False
-        if isinstance(value, Unresolved):
-            return located(scope, condition, value)
-        if value is not True:
-            return _unresolved(scope, condition, "a condition must be true or false")
+@dataclass(frozen=True)
+class Instance:
+    """One instance of a resource declaration: ``scope`` evaluates it (bound to its copy index),
+    ``suffix`` follows the declaration's key (``[2]``; empty without a copy loop or when the
+    count is unknown), ``deployed`` is its own unknown condition or copy count."""
+
+    scope: Scope
+    suffix: str = ""
+    deployed: Unresolved | None = None
+
+
+def instances(node: JObject, scope: Scope) -> list[Instance]:
+    """The instances of the resource ``node`` that may be deployed."""
     copy = node.get("copy")
-    if isinstance(copy, JObject):
-        count = copy.member("count")
-        if count is None:
-            scope.errors.append(ParseError("a copy loop needs a 'count'", scope.locate(copy.start, copy.end)))
-            return True
-        found = _count(scope, count)
-        if isinstance(found, Unresolved):
-            return found
-        # Resource copy expansion plugs in here: one resource per index, with copyIndex() bound.
-        return found != 0
-    return True
+    if not isinstance(copy, JObject):
+        return _if_deployed(node, scope, "", None)
+    loop = str(copy.value.get("name") or "")
+    count = copy.member("count")
+    if count is None:
+        scope.errors.append(ParseError("a copy loop needs a 'count'", scope.locate(copy.start, copy.end)))
+        return _if_deployed(node, scope.in_resource_copy(loop, None), "", None)
+    found = _count(scope, count)
+    if isinstance(found, Unresolved) or found is None:
+        # One stand-in for every instance: what does not depend on copyIndex() is still known.
+        return _if_deployed(node, scope.in_resource_copy(loop, None), "", found)
+    expanded = _expanded(scope, found)
+    made = [instance for index in range(expanded)
+            for instance in _if_deployed(node, scope.in_resource_copy(loop, index), f"[{index}]", None)]
+    if expanded < found:
+        rest = _rest(scope, count, found, expanded)
+        made.extend(_if_deployed(node, scope.in_resource_copy(loop, None), "[?]", rest))
+    return made
+
+
+def _if_deployed(node: JObject, scope: Scope, suffix: str, count: Unresolved | None) -> list[Instance]:
+    """The instance, unless its ``condition`` is statically false; an unknown condition is its
+    ``deployed`` value before an unknown count."""
+    condition = node.member("condition")
+    if condition is None:
+        return [Instance(scope, suffix, count)]
+    value = scope.value(condition.node)
+    if value is False:
+        return []
+    if isinstance(value, Unresolved):
+        return [Instance(scope, suffix, located(scope, condition, value))]
+    if value is not True:
+        return [Instance(scope, suffix, _unresolved(scope, condition, "a condition must be true or false"))]
+    return [Instance(scope, suffix, count)]
+
+
+def _expanded(scope: Scope, count: int) -> int:
+    """How many of ``count`` copies are expanded one by one."""
+    return scope.budget.take(min(count, MAX_COPY_COUNT))
+
+
+def _rest(scope: Scope, member: Member, count: int, expanded: int) -> Unresolved:
+    """Why the copies after the first ``expanded`` stand as one."""
+    if count > MAX_COPY_COUNT and expanded == MAX_COPY_COUNT:
+        reason = f"ARM allows {MAX_COPY_COUNT} copies, the count is {count}: copies {expanded} and later are not expanded"
+    else:
+        reason = (f"bcdr-lint expands at most {MAX_COPIES_PER_LOAD} copies per template load: "
+                  f"copies {expanded} to {count - 1} are not expanded")
+    return _unresolved(scope, member, reason)
 
 
 def items(props: JNode | None, name: str, scope: Scope) -> list[Item]:
@@ -93,11 +139,15 @@ def _expand(loop: JObject, scope: Scope) -> list[Item]:
         return [Item(template, scope, f"{loop_name}[?]", found)]
     if found is None:
         return [Item(template, scope, f"{loop_name}[?]")]  # invalid count, already reported
-    return [Item(template, scope.with_copy_index(loop_name, index), f"{loop_name}[{index}]") for index in range(found)]
+    expanded = _expanded(scope, found)
+    made = [Item(template, scope.with_copy_index(loop_name, index), f"{loop_name}[{index}]") for index in range(expanded)]
+    if expanded < found:
+        made.append(Item(template, scope, f"{loop_name}[?]", _rest(scope, count, found, expanded)))
+    return made
 
 
 def _count(scope: Scope, member: Member) -> int | Unresolved | None:
-    """A copy count; None (with the error reported) when ARM would reject it."""
+    """A copy count; None (with the error reported) when it is not a count at all."""
     value = scope.value(member.node)
     if isinstance(value, Unresolved):
         return located(scope, member, value)
@@ -105,9 +155,11 @@ def _count(scope: Scope, member: Member) -> int | Unresolved | None:
         problem = f"a copy count must be a whole number (got {value!r})"
     elif value < 0:
         problem = f"a copy count must not be negative (got {value})"
-    elif value > MAX_COPY_COUNT:
-        problem = f"a copy count must be at most {MAX_COPY_COUNT} (got {value})"
     else:
+        if value > MAX_COPY_COUNT:
+            # ARM rejects it; the first copies are still read, the rest stand as one.
+            scope.errors.append(ParseError(f"a copy count must be at most {MAX_COPY_COUNT} (got {value})",
+                                           scope.locate(member.start, member.end)))
         return value
     scope.errors.append(ParseError(problem, scope.locate(member.start, member.end)))
     return None

@@ -25,6 +25,23 @@ from bcdr_lint.model import Location, ParseError, Ref, Unresolved
 
 Locate = Callable[[int, int], Location]
 
+# How many copies (resource and property copy loops together) one template load expands. ARM
+# allows 800 per loop, but loops nest (a copied deployment whose template has its own copy):
+# beyond this, the rest of a loop is one stand-in of unknown existence instead of a hang.
+MAX_COPIES_PER_LOAD = 5000
+
+
+class CopyBudget:
+    """The copies one template load may still expand; shared by all of that load's scopes."""
+
+    def __init__(self, limit: int = MAX_COPIES_PER_LOAD) -> None:
+        self.left = limit
+
+    def take(self, wanted: int) -> int:
+        granted = max(0, min(wanted, self.left))
+        self.left -= granted
+        return granted
+
 _FUNCTIONS: Mapping[str, fn.Function] = {**fn.FUNCTIONS, **arm_compare.FUNCTIONS}
 
 
@@ -34,9 +51,11 @@ class Scope:
 
     ``supplied`` holds parameter values given from outside (a nested deployment's
     ``parameters``, or the values of the parameter file of one deployment); they win over
-    defaults. ``copy_indexes`` binds the property copy loops
-    being expanded (lower-case loop name -> index), for ``copyIndex('name')``; a scope bound to
-    one index is made by ``with_copy_index`` and shares its template's caches.
+    defaults. ``copy_indexes`` binds the copy loops being expanded (lower-case loop name ->
+    index), for ``copyIndex('name')``; ``resource_loop`` is the copy loop of the resource being
+    evaluated, the one ``copyIndex()`` without a name means (bound or not: an instance of a loop
+    of unknown count has it unbound). A bound scope is made by ``with_copy_index`` or
+    ``in_resource_copy`` and shares its template's caches, errors and ``budget``.
     """
 
     path: str
@@ -46,15 +65,18 @@ class Scope:
     copy_variables: frozenset[str] = frozenset()
     supplied: Mapping[str, Any] = field(default_factory=dict)
     copy_indexes: Mapping[str, int] = field(default_factory=dict)
+    resource_loop: str | None = None
     # Subscription exports hold deployed values: a string starting with `[` is text, never an expression.
     literal: bool = False
     errors: list[ParseError] = field(default_factory=list)
+    budget: CopyBudget = field(default_factory=CopyBudget)
     _values: dict[tuple[str, str], Any] = field(default_factory=dict)
     _in_progress: set[tuple[str, str]] = field(default_factory=set)
     _reported: set[int] = field(default_factory=set)
 
     @classmethod
-    def of_template(cls, template: JObject, path: str, locate: Locate, supplied: Mapping[str, Any] | None = None) -> "Scope":
+    def of_template(cls, template: JObject, path: str, locate: Locate, supplied: Mapping[str, Any] | None = None,
+                    budget: CopyBudget | None = None) -> "Scope":
         parameters: dict[str, JObject] = {}
         params_node = template.get("parameters")
         if isinstance(params_node, JObject):
@@ -72,11 +94,23 @@ class Scope:
                     )
                 else:
                     variables[key] = member.node
-        return cls(path, locate, parameters, variables, frozenset(copy_names), dict(supplied or {}))
+        scope = cls(path, locate, parameters, variables, frozenset(copy_names), dict(supplied or {}))
+        if budget is not None:
+            scope.budget = budget  # a nested template's copies count against its file's load
+        return scope
 
     def with_copy_index(self, loop: str, index: int) -> "Scope":
         # dataclasses.replace hands over the same cache and error objects: one template, one cache.
         return dataclasses.replace(self, copy_indexes={**self.copy_indexes, loop.lower(): index})
+
+    def in_resource_copy(self, loop: str, index: int | None) -> "Scope":
+        """The scope of one instance of a resource copy loop (``index`` None: of a stand-in for
+        instances whose index is not known, where ``copyIndex()`` stays unresolved)."""
+        name = loop.lower()
+        indexes = {k: v for k, v in self.copy_indexes.items() if k != name}
+        if index is not None:
+            indexes[name] = index
+        return dataclasses.replace(self, copy_indexes=indexes, resource_loop=name)
 
     # -- values of JSON nodes -------------------------------------------------------------
 
@@ -162,15 +196,16 @@ class Scope:
         return self.evaluate(call.args[1] if condition else call.args[2])
 
     def _copy_index(self, args: list[Any], text: str) -> Any:
-        """``copyIndex('loop'[, offset])`` inside a property copy being expanded; the resource's
-        own loop (``copyIndex()``, ``copyIndex(offset)``) is not expanded yet."""
+        """``copyIndex('loop'[, offset])`` of a copy loop being expanded; ``copyIndex([offset])``
+        is the resource's own loop."""
         loop = args[0] if args and isinstance(args[0], str) else None
         offset = args[1] if loop is not None and len(args) > 1 else (args[0] if args and loop is None else 0)
         if len(args) > 2 or isinstance(offset, bool) or not isinstance(offset, int):
             return Unresolved(text, "copyIndex() takes a loop name and/or an integer offset")
-        if loop is None or loop.lower() not in self.copy_indexes:
+        name = loop.lower() if loop is not None else self.resource_loop
+        if name is None or name not in self.copy_indexes:
             return Unresolved(text, fn.why_unknown("copyindex"))
-        return self.copy_indexes[loop.lower()] + offset
+        return self.copy_indexes[name] + offset
 
     def _parameter(self, name: str, text: str) -> Any:
         key = name.lower()
@@ -199,8 +234,11 @@ class Scope:
         if cache_key in self._in_progress:
             return Unresolved(text, f"'{cache_key[1]}' refers to itself")
         self._in_progress.add(cache_key)
+        # Parameters and variables cannot read copyIndex() (ARM rejects it there), so the value is
+        # evaluated outside any copy loop: one cached value, whichever instance asked first.
+        unbound = self if not self.copy_indexes else dataclasses.replace(self, copy_indexes={}, resource_loop=None)
         try:
-            result = self.value(node)
+            result = unbound.value(node)
         finally:
             self._in_progress.discard(cache_key)
         self._values[cache_key] = result

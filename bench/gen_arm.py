@@ -2,7 +2,8 @@
 
 Templates use the expression forms real exports and hand-written templates carry:
 ``[parameters('x')]``, ``[variables('x')]``, ``[concat(...)]``, ``[resourceGroup().location]``,
-``[resourceId(...)]`` and, now and then, a ``copy`` loop.
+``[resourceId(...)]`` and, now and then, a ``copy`` loop. Traffic routing and data services
+come from ``gen_arm_services``, on a random stream of their own.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import random
 from typing import Any
 
+import gen_arm_services
 from gen_common import ENVS, TEAMS, GeneratedFile, pick_region, region_spelling, short_region
 
 TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
@@ -154,12 +156,15 @@ def _filler(rng: random.Random, index: int, team: str, env: str) -> Json:
 BUILDERS = {"aks": (_aks,), "acr": (_registry,), "network": (_network,), "platform": (_network, _aks, _registry)}
 
 
-def template(rng: random.Random, kind: str, team: str, env: str, target_lines: int) -> str:
+def template(rng: random.Random, kind: str, team: str, env: str, target_lines: int,
+             services: random.Random | None = None) -> str:
+    """``services``: when given, the random stream that adds traffic routing or data services."""
     params: Json = {}
     variables: Json = {}
     resources: list[Json] = []
     for build in BUILDERS[kind]:
         resources.extend(build(rng, params, variables, team, env))
+    own = len(resources)
     document: Json = {"$schema": TEMPLATE_SCHEMA, "contentVersion": "1.0.0.0",
                       "metadata": {"_generator": {"name": "bicep", "version": "0.24.24.22086"}},
                       "parameters": params, "variables": variables, "resources": resources,
@@ -170,6 +175,10 @@ def template(rng: random.Random, kind: str, team: str, env: str, target_lines: i
     while text.count("\n") < target_lines:
         resources.append(_filler(rng, index, team, env))
         index += 1
+        text = json.dumps(document, indent=indent)
+    if services is not None:
+        # After the padding, so that the main stream draws exactly what it drew without them.
+        resources[own:own] = gen_arm_services.services(services, params, team, env)
         text = json.dumps(document, indent=indent)
     return text + "\n"
 
@@ -184,8 +193,10 @@ def parameters_file(rng: random.Random, team: str, env: str) -> str:
     return json.dumps({"$schema": PARAMETERS_SCHEMA, "contentVersion": "1.0.0.0", "parameters": values}, indent=2) + "\n"
 
 
-def generate(rng: random.Random, count: int) -> list[GeneratedFile]:
-    """``count`` JSON files under ``arm/<team>/<env>/``: templates, a quarter with a parameters file."""
+def generate(rng: random.Random, count: int, services: random.Random | None = None) -> list[GeneratedFile]:
+    """``count`` JSON files under ``arm/<team>/<env>/``: templates, a quarter with a parameters file.
+    With ``services`` (a stream of its own), about a third of the templates also declare traffic
+    routing or data services (``gen_arm_services``)."""
     files: list[GeneratedFile] = []
     serial = 0
     while len(files) < count:
@@ -193,7 +204,8 @@ def generate(rng: random.Random, count: int) -> list[GeneratedFile]:
         team, env = rng.choice(TEAMS), rng.choice(ENVS)
         kind = rng.choice(("aks", "acr", "network", "platform"))
         base = f"arm/{team}/{env}/{kind}-{serial}"
-        files.append(GeneratedFile(f"{base}.json", template(rng, kind, team, env, rng.randint(100, 600)).encode()))
+        extra = services if services is not None and services.random() < 0.35 else None
+        files.append(GeneratedFile(f"{base}.json", template(rng, kind, team, env, rng.randint(100, 600), extra).encode()))
         if len(files) < count and rng.random() < 0.25:
             files.append(GeneratedFile(f"{base}.parameters.json", parameters_file(rng, team, env).encode()))
     return files

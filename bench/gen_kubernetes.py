@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+import gen_k8s_ha
 from gen_common import DATABASE_IMAGES, ENVS, TEAMS, GeneratedFile, app_name, hex_id, text_file, version
 
 Doc = list[str]
@@ -202,8 +203,10 @@ def _file_for(rng: random.Random, kind: str, team: str, app: str, ns: str, image
 FILE_KINDS = ("app", "app", "app", "app", "stateful", "volumes", "storage", "backup", "cronjob", "cronjob")
 
 
-def generate(rng: random.Random, count: int, registries: list[str]) -> list[GeneratedFile]:
-    """``count`` manifests under ``k8s/<team>/<app>/<env>/``; images come from ``registries``."""
+def generate(rng: random.Random, count: int, registries: list[str], ha: random.Random | None = None) -> list[GeneratedFile]:
+    """``count`` manifests under ``k8s/<team>/<app>/<env>/``; images come from ``registries``.
+    With ``ha`` (a stream of its own), some manifests gain disruption budgets and KEDA
+    ScaledObjects after their padding (``gen_k8s_ha``)."""
     files: list[GeneratedFile] = []
     serial = 0
     while len(files) < count:
@@ -220,6 +223,8 @@ def generate(rng: random.Random, count: int, registries: list[str]) -> list[Gene
                     return files
                 name, docs = _file_for(rng, kind, team, app, ns, image, sc)
                 _pad(rng, docs, app, ns, team, rng.randint(50, 300))
+                if ha is not None:
+                    docs += gen_k8s_ha.extra_docs(ha, kind, docs, app, ns, team)
                 path = f"k8s/{team}/{app}/{env}/{name}"
                 files.append(text_file(path, _manifest(docs, f"{app} ({env}) - {kind}")))
     return files

@@ -2,44 +2,22 @@
 
 Stacks mix the constructs real code uses: variables with and without defaults, locals,
 ``"${...}"`` interpolation, references between resources, ``merge()``, conditionals, a
-``dynamic`` block or a ``for_each`` now and then, and module calls.
+``dynamic`` block or a ``for_each`` now and then, and module calls. Traffic routing and data
+services come from ``gen_tf_services``, on a random stream of their own.
 """
 
 from __future__ import annotations
 
 import random
 
+import gen_tf_services
 from gen_common import ENVS, TEAMS, GeneratedFile, hex_id, pick_region, region_spelling, short_region, text_file
-
-Block = str
-
-
-def _assign(pairs: list[tuple[str, str]], indent: str = "  ") -> str:
-    width = max(len(key) for key, _ in pairs)
-    return "\n".join(f"{indent}{key.ljust(width)} = {value}" for key, value in pairs)
-
-
-def _resource(kind: str, name: str, pairs: list[tuple[str, str]], blocks: list[str] = (), comment: str = "") -> Block:
-    head = f"# {comment}\n" if comment else ""
-    body = _assign(pairs)
-    inner = "".join(f"\n\n{block}" for block in blocks)
-    return f'{head}resource "{kind}" "{name}" {{\n{body}{inner}\n}}\n'
-
-
-def _nested(name: str, pairs: list[tuple[str, str]]) -> str:
-    return f"  {name} {{\n{_assign(pairs, '    ')}\n  }}"
-
-
-def _variable(name: str, kind: str, default: str | None, description: str) -> Block:
-    lines = [f'variable "{name}" {{', f'  description = "{description}"', f"  type        = {kind}"]
-    if default is not None:
-        lines.append(f"  default     = {default}")
-    return "\n".join(lines) + "\n}\n"
-
-
-def _output(name: str, value: str, sensitive: bool = False) -> Block:
-    extra = "\n  sensitive = true" if sensitive else ""
-    return f'output "{name}" {{\n  value = {value}{extra}\n}}\n'
+from gen_hcl import Block
+from gen_hcl import assign as _assign
+from gen_hcl import nested as _nested
+from gen_hcl import output as _output
+from gen_hcl import resource as _resource
+from gen_hcl import variable as _variable
 
 
 class Stack:
@@ -199,8 +177,10 @@ provider "azurerm" {
 """
 
 
-def stack(rng: random.Random, team: str, env: str, files: int, key: str) -> dict[str, str]:
-    """One stack: primary region always, a secondary region and a registry usually."""
+def stack(rng: random.Random, team: str, env: str, files: int, key: str,
+          services: random.Random | None = None) -> dict[str, str]:
+    """One stack: primary region always, a secondary region and a registry usually; with
+    ``services`` (a stream of its own), traffic routing or data services too."""
     wanted = ["main.tf", "variables.tf", "outputs.tf"]
     wanted += rng.sample(["network.tf", "registry.tf", "locals.tf", "providers.tf"], files - 3)
     built = Stack(rng, team, env)
@@ -218,13 +198,19 @@ def stack(rng: random.Random, team: str, env: str, files: int, key: str) -> dict
     if rng.random() < 0.7:
         built.registry()
     rendered = built.render(wanted)
+    if services is not None:
+        # After the padding, so that the main stream draws exactly what it drew without them.
+        extra: list[Block] = []
+        gen_tf_services.add_services(services, lambda _file, block: extra.append(block), regions)
+        rendered["main.tf"] += "\n" + "\n".join(extra)
     if "providers.tf" in rendered:
         rendered["providers.tf"] = PROVIDERS % (team, key) + rendered["providers.tf"]
     return rendered
 
 
-def generate(rng: random.Random, count: int) -> list[GeneratedFile]:
-    """``count`` .tf files in folders ``terraform/live/<team>/<env>/<stack>/`` of 3-6 files each."""
+def generate(rng: random.Random, count: int, services: random.Random | None = None) -> list[GeneratedFile]:
+    """``count`` .tf files in folders ``terraform/live/<team>/<env>/<stack>/`` of 3-6 files each;
+    with ``services``, about a third of the stacks declare traffic routing or data services."""
     files: list[GeneratedFile] = []
     serial = 0
     while len(files) < count:
@@ -234,6 +220,7 @@ def generate(rng: random.Random, count: int) -> list[GeneratedFile]:
         serial += 1
         team, env = rng.choice(TEAMS), rng.choice(ENVS)
         folder = f"terraform/live/{team}/{env}/stack-{serial}"
-        for name, text in sorted(stack(rng, team, env, size, f"{team}-{env}-{serial}").items()):
+        extra = services if services is not None and services.random() < 0.35 else None
+        for name, text in sorted(stack(rng, team, env, size, f"{team}-{env}-{serial}", extra).items()):
             files.append(text_file(f"{folder}/{name}", text))
     return files

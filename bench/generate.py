@@ -2,12 +2,13 @@
 
     python bench/generate.py [--files 5000] [--seed 1] [--out bench/out] [--verify]
 
-About 70% Kubernetes YAML, 10% ARM JSON, 15% Terraform (module folders of 3-6 files), the rest
-noise (docs, workflows, package.json, a Helm chart, a git-ignored folder, ``.terraform/``) and a
-handful of deliberately broken files. The same ``--files`` and ``--seed`` always write the same
-bytes. The output folder gets a minimal ``.git`` so that it is a repository root of its own:
-otherwise the project's ``.gitignore`` (which lists ``bench/out/``) would hide every file from
-bcdr-lint's discovery.
+About 65% Kubernetes YAML, 9% ARM JSON, 13% Terraform (module folders of 3-6 files), 8% Bicep
+(projects with modules and ``.bicepparam`` files), two large Resource Graph exports, two
+Terraform plans, ~20 CI/CD pipelines, the rest noise (docs, workflows, package.json, a Helm
+chart, a git-ignored folder, ``.terraform/``) and a handful of deliberately broken files. The
+same ``--files`` and ``--seed`` always write the same bytes. The output folder gets a minimal
+``.git`` so that it is a repository root of its own: otherwise the project's ``.gitignore``
+(which lists ``bench/out/``) would hide every file from bcdr-lint's discovery.
 """
 
 from __future__ import annotations
@@ -23,8 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_arm  # noqa: E402 - the generator modules live next to this script
+import gen_bicep  # noqa: E402
+import gen_exports  # noqa: E402
 import gen_kubernetes  # noqa: E402
 import gen_noise  # noqa: E402
+import gen_pipelines  # noqa: E402
+import gen_plans  # noqa: E402
 import gen_terraform  # noqa: E402
 from gen_common import GeneratedFile  # noqa: E402
 
@@ -32,7 +37,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = BENCH_DIR / "out"
 # Written into the output folder; no .json/.yaml/.tf suffix so bcdr-lint never reads it.
 PARAMS_FILE = ".bench-params"
-GENERATOR_SOURCES = ("generate.py", "gen_common.py", "gen_kubernetes.py", "gen_arm.py", "gen_terraform.py", "gen_noise.py")
+GENERATOR_SOURCES = tuple(sorted(path.name for path in Path(__file__).resolve().parent.glob("gen*.py")))
 
 
 def generator_digest() -> str:
@@ -48,16 +53,25 @@ def params_for(files: int, seed: int) -> dict[str, object]:
 
 
 def build(files: int, seed: int) -> list[GeneratedFile]:
-    """Every file of the tree, in a fixed order. Each format has its own random stream, so
-    changing one format's generator does not reshuffle the others."""
-    k8s_count, arm_count, tf_count = round(files * 0.70), round(files * 0.10), round(files * 0.15)
+    """Every file of the tree, in a fixed order. Each format (and each addition to a format:
+    services, availability objects) has its own random stream, so changing one generator does
+    not reshuffle the others' output."""
+    k8s_count, arm_count = round(files * 0.65), round(files * 0.09)
+    tf_count, bicep_count = round(files * 0.13), round(files * 0.08)
     registries = [f"acr{name}" for name in ("shared", "platform", "prodweu", "prodneu", "payments")]
-    k8s = gen_kubernetes.generate(random.Random(f"{seed}-k8s"), k8s_count, registries)
-    arm = gen_arm.generate(random.Random(f"{seed}-arm"), arm_count)
-    terraform = gen_terraform.generate(random.Random(f"{seed}-tf"), tf_count)
+    k8s = gen_kubernetes.generate(random.Random(f"{seed}-k8s"), k8s_count, registries, random.Random(f"{seed}-k8s-ha"))
+    arm = gen_arm.generate(random.Random(f"{seed}-arm"), arm_count, random.Random(f"{seed}-arm-services"))
+    terraform = gen_terraform.generate(random.Random(f"{seed}-tf"), tf_count, random.Random(f"{seed}-tf-services"))
+    bicep = gen_bicep.generate(random.Random(f"{seed}-bicep"), bicep_count)
+    # Two exports of 2,000 rows each at 5,000 files.
+    exports = gen_exports.generate(random.Random(f"{seed}-exports"), 2, max(50, round(files * 0.4)))
+    plans = gen_plans.generate(random.Random(f"{seed}-plans"))
     tf_folders = sorted({f.path.rsplit("/", 1)[0] for f in terraform})
-    noise = gen_noise.generate(random.Random(f"{seed}-noise"), files - len(k8s) - len(arm) - len(terraform), tf_folders)
-    everything = k8s + arm + terraform + noise
+    templates = sorted(f.path for f in bicep if f.path.endswith("/main.bicep"))
+    pipelines = gen_pipelines.generate(random.Random(f"{seed}-pipelines"), max(4, round(files / 250)), tf_folders, templates)
+    made = k8s + arm + terraform + bicep + exports + plans + pipelines
+    noise = gen_noise.generate(random.Random(f"{seed}-noise"), files - len(made), tf_folders)
+    everything = made + noise
     paths = [f.path for f in everything]
     if len(set(paths)) != len(paths):
         raise SystemExit("generator bug: two files share a path")
@@ -92,6 +106,7 @@ def _parses(item: GeneratedFile) -> str | None:
     """None when the file parses as its suffix says, else the parser's complaint."""
     import yaml
 
+    from bcdr_lint.loaders.bicep_syntax import parse as parse_bicep
     from bcdr_lint.loaders.terraform_hcl import parse_file
 
     suffix = item.path.rsplit(".", 1)[-1]
@@ -102,6 +117,8 @@ def _parses(item: GeneratedFile) -> str | None:
             json.loads(item.content.decode("utf-8-sig"))
         elif suffix == "tf":
             parse_file(item.path, item.content.decode("utf-8"))
+        elif suffix in ("bicep", "bicepparam"):
+            parse_bicep(item.content.decode("utf-8"))
     except Exception as exc:  # noqa: BLE001 - any parser failure is the answer we want
         return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     return None
@@ -123,13 +140,27 @@ def verify(generated: list[GeneratedFile]) -> list[str]:
     return problems
 
 
+def format_of(path: str) -> str:
+    """The group a generated file is counted in (``describe``, ``run.py``)."""
+    from bcdr_lint.loaders.discover import is_pipeline
+
+    name = path.rsplit("/", 1)[-1]
+    if name.endswith((".bicep", ".bicepparam")):
+        return "bicep"
+    if name.endswith(("tfplan.json", ".tfplan.json")):
+        return "plans"
+    if path.startswith("exports/"):
+        return "exports"
+    if name.endswith((".yml", ".yaml")) and is_pipeline(path):
+        return "pipelines"
+    top = path.split("/", 1)[0] if "/" in path else "(root)"
+    return top if top in ("k8s", "arm", "terraform") else "noise"
+
+
 def describe(generated: list[GeneratedFile]) -> str:
     groups: dict[str, list[int]] = {}
     for item in generated:
-        top = item.path.split("/", 1)[0] if "/" in item.path else "(root)"
-        group = top if top in ("k8s", "arm", "terraform") else "noise"
-        if item.broken:
-            group = "broken"
+        group = "broken" if item.broken else format_of(item.path)
         groups.setdefault(group, []).append(item.content.count(b"\n"))
     rows = [f"{name:10} {len(lines):6} files  lines {min(lines)}-{max(lines)} (mean {sum(lines) / len(lines):.0f})"
             for name, lines in sorted(groups.items())]
@@ -141,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=5000, help="number of files to write (default 5000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default bench/out)")
-    parser.add_argument("--verify", action="store_true", help="parse every file afterwards with PyYAML, json and bcdr-lint's HCL parser (tree-sitter-hcl)")
+    parser.add_argument("--verify", action="store_true", help="parse every file afterwards with PyYAML, json and bcdr-lint's HCL (tree-sitter-hcl) and Bicep parsers")
     args = parser.parse_args(argv)
     if args.files < 50:
         parser.error("--files must be at least 50 (the fixed noise and broken files alone are ~40)")

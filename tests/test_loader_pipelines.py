@@ -605,3 +605,26 @@ def test_unknown_expressions_are_unresolved_with_a_reason():
     assert isinstance(value, Unresolved) and "hashFiles" in value.reason
     value = evaluate("a b", contexts)
     assert isinstance(value, Unresolved) and value.expression == "a b"
+
+
+def test_repository_root_of_absolute_and_relative_workflow_paths():
+    from bcdr_lint.loaders.pipelines_github import repository_root
+
+    assert repository_root("/tmp/tree/.github/workflows/deploy.yml") == "/tmp/tree"
+    assert repository_root("repo/.github/workflows/deploy.yml") == "repo"
+    assert repository_root(".github/workflows/deploy.yml") == ""
+
+
+def test_a_tree_checked_by_absolute_path_follows_its_reusable_workflows(tmp_path):
+    from bcdr_lint import engine
+
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "deploy.yml").write_text(
+        "on: [push]\njobs:\n  east:\n    uses: ./.github/workflows/reusable.yml\n    with:\n      cluster: aks-east\n")
+    (workflows / "reusable.yml").write_text(
+        "on:\n  workflow_call:\n    inputs:\n      cluster: {type: string, required: true}\n"
+        "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: az aks get-credentials -n ${{ inputs.cluster }} -g rg\n")
+    result = engine.check([str(tmp_path)])
+    assert not result.model.parse_errors, result.model.parse_errors

@@ -315,5 +315,6 @@ def repository_root(path: str) -> str:
     lowered = [p.lower() for p in parts]
     for index in range(len(parts) - 2, -1, -1):
         if lowered[index] == ".github":
-            return posixpath.join(*parts[:index]) if index else ""
+            # "/".join keeps an absolute path's leading "/" (posixpath.join(*parts) would drop it).
+            return "/".join(parts[:index])
     return posixpath.dirname(path)

@@ -233,7 +233,7 @@ def _merge_unresolved(findings: list[Finding]) -> list[Finding]:
         previous = merged.get(key)
         if previous is None:
             merged[key] = finding
-        else:
+        elif not set(finding.needed_by) <= set(previous.needed_by):
             needed = tuple(sorted(set(previous.needed_by) | set(finding.needed_by)))
             merged[key] = dataclasses.replace(previous, needed_by=needed)
     return out + list(merged.values())

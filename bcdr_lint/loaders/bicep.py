@@ -21,7 +21,7 @@ import os
 from bcdr_lint.loaders.base import LoadResult
 from bcdr_lint.loaders.bicep_instance import Context, Host, Instance
 from bcdr_lint.loaders.bicep_modules import is_remote
-from bcdr_lint.loaders.bicep_params import BicepParams, deployments, params_of, read_bicepparam
+from bcdr_lint.loaders.bicep_params import BicepParams, by_template, deployments, params_of, read_bicepparam
 from bcdr_lint.loaders.bicep_template import Files, Template
 from bcdr_lint.model import Location, Resource
 from bcdr_lint.options import RunOptions
@@ -46,7 +46,8 @@ def load_files(paths: list[str], options: RunOptions | None = None) -> LoadResul
             templates.setdefault(os.path.realpath(loaded.path), loaded)
     for params in parameter_files:
         _add_used_template(params, files, host, templates)
-    sets_of = {real: deployments(template, options, parameter_files, files) for real, template in templates.items()}
+    using_index = by_template(parameter_files, files)
+    sets_of = {real: deployments(template, options, using_index) for real, template in templates.items()}
     roots = _roots(templates, sets_of, files)
     result = LoadResult()
     for real, template in templates.items():

@@ -71,19 +71,31 @@ def params_of(template: Template, host: Host) -> BicepParams:
     )
 
 
-def deployments(template: Template, options: RunOptions | None, bicepparams: Iterable[BicepParams],
-                files: Files) -> list[ParameterSet]:
-    """The parameter sets that deploy ``template``; [] means one deployment with its defaults."""
+def by_template(bicepparams: Iterable[BicepParams], files: Files) -> dict[str, list[BicepParams]]:
+    """The readable ``.bicepparam`` files by the real path of the template their ``using`` names:
+    built once per run, so pairing stays linear in templates plus parameter files."""
+    index: dict[str, list[BicepParams]] = {}
+    for params in bicepparams:
+        if params.error is None and params.using is not None:
+            index.setdefault(os.path.realpath(files.beside(params.path, params.using)), []).append(params)
+    return index
+
+
+def deployments(template: Template, options: RunOptions | None, using_index: dict[str, list[BicepParams]]
+                ) -> list[ParameterSet]:
+    """The parameter sets that deploy ``template``; [] means one deployment with its defaults.
+    ``using_index`` is ``by_template`` of the run's ``.bicepparam`` files."""
     options = options or RunOptions()
     found = parameter_sets(template.path, options)
     real = os.path.realpath(template.path)
     if any(os.path.realpath(t) == real for t, _ in options.param_files):
         return found
+    candidates = using_index.get(real, ())
+    if not candidates:
+        return found
     paired = {os.path.realpath(s.path) for s in found} | {os.path.realpath(p) for _, p in options.param_files}
-    for params in bicepparams:
-        if params.error is not None or params.using is None or os.path.realpath(params.path) in paired:
-            continue
-        if os.path.realpath(files.beside(params.path, params.using)) == real:
+    for params in candidates:
+        if os.path.realpath(params.path) not in paired:
             found.append(as_parameter_set(params))
     return found
 

@@ -136,7 +136,7 @@ def _image(registries: "_Registries", workload: Resource, position: int, image: 
     declared = registries.named(acr)
     if not declared:
         if registries.unnamed:
-            yield from registries.unnamed
+            yield from registries.once(registries.unnamed)
             return
         yield RULE.at(
             workload,
@@ -148,7 +148,7 @@ def _image(registries: "_Registries", workload: Resource, position: int, image: 
     verdicts = [(registry, registries.verdict(registry)) for registry in declared]
     unknown = [note for _, verdict in verdicts if verdict.replicated is None for note in verdict.notes]
     if unknown:
-        yield from unknown
+        yield from registries.once(unknown)
         return
     short = [(registry, verdict) for registry, verdict in verdicts if verdict.replicated is False]
     if not short:
@@ -204,6 +204,15 @@ class _Registries:
             if isinstance(owner := ref_target(model, replica, "registry"), Unresolved)
         ]
         self._verdicts: dict[str, Verdict] = {}
+        self._reported: set[int] = set()
+
+    def once(self, notes: list[Finding]) -> Iterator[Finding]:
+        """Each note once per run, however many images it holds back: thousands of images from
+        one registry whose name is unresolved are one BCDR002, not thousands to merge."""
+        for note in notes:
+            if id(note) not in self._reported:
+                self._reported.add(id(note))
+                yield note
 
     def named(self, name: str) -> list[Resource]:
         return self._by_name.get(name.lower(), [])

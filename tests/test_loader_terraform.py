@@ -113,7 +113,8 @@ def test_separate_node_pool_defaults_to_user_mode_and_evaluates_arithmetic(modul
     # zones = [1, 2]: the provider's list(string) turns numbers into strings.
     assert dict(pool.attrs) == {"pool_name": "user1", "mode": "user", "zones": ["1", "2"], "min_count": 2, "max_count": 10}
     assert "mode" not in pool.attr_locations
-    assert lines(pool) == {"name": 25, "pool_name": 25, "min_count": 28, "max_count": 29, "zones": 30, "subnet": 31}
+    assert lines(pool) == {"name": 25, "pool_name": 25, "cluster": 26, "min_count": 28, "max_count": 29, "zones": 30,
+                           "subnet": 31}
     assert pool.azure_names == ("aks-primary", "user1")
     # A literal subnet id becomes a reference by Azure identity.
     assert pool.refs["subnet"].key is None

@@ -416,7 +416,7 @@ def test_module_outputs_reach_the_callers_resources(tree):
     peering = found["tf:live:azurerm_virtual_network_peering.east_to_west"]
     model = Model(result.resources)
     assert model.target(peering, "remote_vnet") is found['tf:live:module.net["west"].azurerm_virtual_network.v']
-    assert peering.refs["remote_vnet"].text == "azurerm_virtual_network.v.id"  # as the output writes it
+    assert peering.refs["remote_vnet"].text == 'module.net["west"].vnet_id'  # as the caller writes it
     # The local VNet by name: the name comes out of the module too.
     assert peering.refs["local_vnet"].names == ("vnet-eastus2",)
 

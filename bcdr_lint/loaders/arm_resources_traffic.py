@@ -19,6 +19,7 @@ from bcdr_lint.loaders import arm_copy
 from bcdr_lint.loaders.arm_eval import Scope, located
 from bcdr_lint.loaders.arm_expressions import Call, ExpressionSyntaxError, Index, Prop, expression_body, is_expression, parse
 from bcdr_lint.loaders.arm_resources import Attrs, Builder, ChildMaker, Decl, Parent, _enabled, make_resource, parent_ref
+from bcdr_lint.loaders.bicep_values import DeployedProperty
 from bcdr_lint.loaders.jsonpos import JNode, JObject, JScalar, Member
 from bcdr_lint.model import Kind, Ref, Resource, Unresolved, lower_or_none, normalize_region
 from bcdr_lint.model import azure_id
@@ -78,6 +79,8 @@ def host_reference(scope: Scope, member: Member | None) -> Ref | None:
     if member is None or not isinstance(member.node, JScalar):
         return None
     raw = member.node.value
+    if isinstance(raw, DeployedProperty):
+        return raw.resource  # Bicep (``pip.properties.dnsSettings.fqdn``): its evaluator knows what it reads
     if not isinstance(raw, str) or not is_expression(raw):
         return None
     body = expression_body(raw)

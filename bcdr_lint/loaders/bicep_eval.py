@@ -19,8 +19,8 @@ from bcdr_lint.loaders import bicep_ast as ast
 from bcdr_lint.loaders.arm_functions import EvaluationError, text_of
 from bcdr_lint.loaders.bicep_functions import FUNCTIONS
 from bcdr_lint.loaders.bicep_template import Template
-from bcdr_lint.loaders.bicep_values import AzureScope, LambdaValue, lookup
-from bcdr_lint.model import Unresolved
+from bcdr_lint.loaders.bicep_values import RUNTIME, AzureScope, DeployedProperty, LambdaValue, ResourceValue, lookup
+from bcdr_lint.model import Ref, Unresolved
 
 Env = Mapping[str, Any]
 EMPTY: Env = {}
@@ -247,6 +247,53 @@ class Evaluator:
         if isinstance(value, Unresolved) and value.location is None:
             return Unresolved(value.expression, value.reason, self.template.locate(expr.start, expr.end))
         return value
+
+    def deployed_read(self, expr: Any, env: Env, value: Any) -> Any:
+        """``value``, what ``expr`` evaluates to, as a ``DeployedProperty`` when it is unknown
+        because ``expr`` reads what Azure sets on deployment (a property the resource's body does
+        not write, or any property of an ``existing`` resource) — ``pip.properties.dnsSettings.fqdn``,
+        ``ingress[i].properties.ipAddress``. A written value that is unknown (a parameter) is not."""
+        if not isinstance(value, Unresolved) or isinstance(value, DeployedProperty) \
+                or not isinstance(expr, (ast.Member, ast.Index)):
+            return value
+        chain = [expr]
+        while isinstance(chain[-1], (ast.Member, ast.Index)):
+            chain.append(chain[-1].target)
+        chain.reverse()  # the root symbol first, ``expr`` last
+        owner: ResourceValue | None = None
+        parent = self.value(chain[0], env)
+        for step in chain[1:]:
+            if isinstance(parent, ResourceValue):
+                owner = parent
+            current = self.value(step, env)
+            if isinstance(current, Unresolved):
+                break
+            parent = current
+        else:
+            return value
+        if owner is None or not self._absent(parent, step, env):
+            return value
+        text = self.template.text_of(expr)
+        ref = owner.ref(text)
+        if not isinstance(ref, Ref):
+            return value
+        # A resource body's missing property says "no property": for a deployed one, say why.
+        reason = RUNTIME if isinstance(parent, dict) else current.reason
+        return DeployedProperty(text, reason, value.location or self.template.locate(expr.start, expr.end), ref)
+
+    def _absent(self, parent: Any, step: ast.Member | ast.Index, env: Env) -> bool:
+        """Whether ``step`` reads from ``parent`` a property that is not written (so Azure sets it)."""
+        if isinstance(step, ast.Member):
+            key: Any = step.name
+        else:
+            key = self.value(step.index, env)
+        if not isinstance(key, str):
+            return False
+        if isinstance(parent, ResourceValue):
+            if parent.existing:
+                return True
+            parent = parent.body()
+        return isinstance(parent, dict) and all(name.lower() != key.lower() for name in parent)
 
     def _child(self, expr: ast.ChildAccess, env: Env) -> Any:
         parent = self.value(expr.target, env)

@@ -161,7 +161,8 @@ class Instance(Evaluator):
 
     def outputs(self) -> dict[str, Any]:
         return {
-            name: self.memo(("output", name), output, lambda output=output: self.value(output.value))
+            name: self.memo(("output", name), output,
+                            lambda output=output: self.deployed_read(output.value, {}, self.value(output.value)))
             for name, output in self.template.outputs.items()
         }
 

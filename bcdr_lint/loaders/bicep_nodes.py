@@ -9,17 +9,21 @@ Bicep lines. So every resource type the ARM loader models is modelled for Bicep 
 Object and array literals keep the position of each property and item; a value that comes
 whole from elsewhere (a variable, a parameter, a module input) is located, with everything in
 it, at the expression that brings it in. An unresolved value names the whole property
-expression, with the inner reason.
+expression, with the inner reason; one that reads what Azure sets on deployment
+(``pip.properties.dnsSettings.fqdn``) is a ``DeployedProperty`` naming that resource, which the
+ARM traffic builders take as the host's resource, as they take ARM's ``reference(...).x``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from bcdr_lint.loaders import bicep_ast as ast
 from bcdr_lint.loaders.arm_eval import Scope
 from bcdr_lint.loaders.bicep_eval import Env, Evaluator
+from bcdr_lint.loaders.bicep_values import DeployedProperty
 from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, JScalar, Member
 from bcdr_lint.model import Unresolved
 
@@ -80,7 +84,7 @@ def located(evaluator: Evaluator, expr: Any, env: Env) -> JNode:
         condition = evaluator.value(expr.condition, env)
         if isinstance(condition, bool):
             return located(evaluator, expr.then if condition else expr.otherwise, env)
-    return from_value(evaluator, expr, evaluator.value(expr, env))
+    return from_value(evaluator, expr, evaluator.deployed_read(expr, env, evaluator.value(expr, env)))
 
 
 def _loop(evaluator: Evaluator, expr: ast.For, env: Env) -> JNode:
@@ -118,7 +122,7 @@ def _spread(value: Any, start: int, end: int, evaluator: Evaluator, expr: Any) -
     if isinstance(value, list):
         return JArray(start, end, [_spread(item, start, end, evaluator, expr) for item in value], value)
     if isinstance(value, Unresolved) and value.location is None:
-        value = Unresolved(value.expression, value.reason, evaluator.template.locate(start, end))
+        value = dataclasses.replace(value, location=evaluator.template.locate(start, end))
     return JScalar(start, end, value)
 
 
@@ -128,4 +132,8 @@ def whole(evaluator: Evaluator, expr: Any, inner: Unresolved) -> Unresolved:
     reason = inner.reason
     if inner.expression != text and not reason.startswith(inner.expression):
         reason = f"{inner.expression}: {reason}" if reason else inner.expression
-    return Unresolved(text, reason, evaluator.template.locate(expr.start, expr.end))
+    where = evaluator.template.locate(expr.start, expr.end)
+    if isinstance(inner, DeployedProperty) and inner.resource is not None:
+        # Still a read of that resource (a module output that reads one), named as written here.
+        return DeployedProperty(text, reason, where, dataclasses.replace(inner.resource, text=text))
+    return Unresolved(text, reason, where)

@@ -18,6 +18,7 @@ source text and location, so a finding shows both what was written and why it is
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from tree_sitter import Node
@@ -65,6 +66,7 @@ class Evaluator(ModuleValues, DynamicBlocks, Expressions):
         self._objects: dict[Block, Any] = {}
         self._variables: dict[str, Any] = {}
         self._modules: dict[str, ModuleInstances] = {}
+        self._following: set[Argument] = set()  # local values instance_reference is reading
         self._resource_types = {address.split(".", 1)[0] for address in scope.resources}
 
     def release(self) -> None:
@@ -125,11 +127,25 @@ class Evaluator(ModuleValues, DynamicBlocks, Expressions):
     def instance_reference(self, arg: Argument, attribute: str) -> Ref | None:
         """An exact reference to the resource instance ``arg`` reads ``attribute`` of, when it
         is written ``type.name.<attribute>`` or ``type.name[key].<attribute>`` (the key known,
-        ``count.index`` and ``each.key`` included): ``resource_reference`` for counted resources."""
+        ``count.index`` and ``each.key`` included): ``resource_reference`` for counted resources.
+        Read through a module output (``module.m[key].out``) or a local value, it is the
+        instance that output or local reads, in the module instance that declares it."""
         found = reference(arg.expr, arg.file)
         if found is None:
             return None
         root, steps = found
+        if root == "local":
+            local = self.scope.locals.get(steps[0][1]) if len(steps) == 1 and steps[0][0] == "attr" else None
+            if local is None or local in self._following:
+                return None  # not a local value, or one that refers to itself
+            self._following.add(local)
+            try:
+                ref = self.instance_reference(local, attribute)
+            finally:
+                self._following.discard(local)
+            return dataclasses.replace(ref, text=arg.text) if ref is not None else None
+        if root == "module":
+            return self._output_reference(arg, steps, attribute)
         if not steps or steps[0][0] != "attr" or steps[-1] != ("attr", attribute) or len(steps) not in (2, 3):
             return None
         address = f"{root}.{steps[0][1]}"
@@ -137,17 +153,43 @@ class Evaluator(ModuleValues, DynamicBlocks, Expressions):
         if block is None:
             return None
         expansion = self.expand(block, address)
+        position = self._position(expansion, steps[1:-1], arg)
+        if position is None:
+            return None
+        member_address, member = expansion.members[position]
+        return self.ref_to(member, member_address, arg.text)
+
+    def _output_reference(self, arg: Argument, steps: list, attribute: str) -> Ref | None:
+        """``module.m.out`` / ``module.m[key].out``: what output ``out`` of that instance reads."""
+        if len(steps) not in (2, 3) or steps[0][0] != "attr" or steps[-1][0] != "attr":
+            return None
+        found = self.module(steps[0][1])
+        if found is None or found.reason is not None or not found.children:
+            return None
+        position = self._position(found.expansion, steps[1:-1], arg)
+        if position is None:
+            return None
+        child = found.children[position]
+        output = child.scope.outputs.get(steps[-1][1])
+        value = output.arguments.get("value") if output is not None else None
+        ref = child.instance_reference(value, attribute) if value is not None else None
+        return dataclasses.replace(ref, text=arg.text) if ref is not None else None
+
+    def _position(self, expansion: instances.Expansion, index: list, arg: Argument) -> int | None:
+        """Which of ``expansion.members`` ``[key]`` (or no index at all) names, the key converted
+        as Terraform converts it (``each.key``, ``"1"`` for a count, ``2`` for a set of strings);
+        None when it names no instance or is not known."""
         if not expansion.exist:
             return None
-        if len(steps) == 2:
-            member = expansion.members[0] if not expansion.repeated else None
-        elif not expansion.repeated:
-            member = expansion.members[0] if expansion.mode == "unknown" else None  # the stand-in
-        else:
-            key = self._index(expansion.keys, steps[1][1], arg.file, arg.text, arg.env)
-            member = next((m for k, m in zip(expansion.keys, expansion.members) if k == key), None)
-            member = member if not isinstance(key, Unresolved) else None
-        return self.ref_to(member[1], member[0], arg.text) if member is not None else None
+        if not index:
+            return None if expansion.repeated else 0
+        if len(index) != 1 or index[0][0] != "index":
+            return None
+        if not expansion.repeated:
+            return 0 if expansion.mode == "unknown" else None  # the stand-in is every instance
+        positions = expansion.value(list(range(len(expansion.members))))
+        position = self._index(positions, index[0][1], arg.file, arg.text, arg.env)
+        return position if isinstance(position, int) and not isinstance(position, bool) else None
 
     # -- instances -------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ outputs callers read. A mixin of ``terraform_eval.Evaluator``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, Protocol
 
@@ -13,7 +14,7 @@ from bcdr_lint.loaders.terraform_dynamic import MISSING
 from bcdr_lint.loaders.terraform_expressions import Env
 from bcdr_lint.loaders.terraform_hcl import Argument, Block, SourceFile
 from bcdr_lint.loaders.terraform_literals import EvalError
-from bcdr_lint.model import ParseError, Unresolved
+from bcdr_lint.model import ParseError, Ref, Unresolved
 
 if TYPE_CHECKING:
     from bcdr_lint.loaders.terraform_eval import Evaluator
@@ -152,7 +153,10 @@ class ModuleValues:
         arg = block.arguments.get("value") if block is not None else None
         if arg is None:
             return EvalError(text, f"{address} has no output {name!r}")
-        return self.value_of(arg)
+        value = self.value_of(arg)
+        # A reference is named as the caller writes it: the output's own expression means
+        # nothing at the caller's line (``azurerm_kubernetes_cluster.this.id`` in the root).
+        return dataclasses.replace(value, text=text) if isinstance(value, Ref) else value
 
 
 def unknown_instances(what: str, expansion: instances.Expansion) -> str:

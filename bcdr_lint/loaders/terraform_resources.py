@@ -205,6 +205,8 @@ def _node_pool(b: ResourceBuilder, address: str, block: Block) -> list[Resource]
     b._put(draft, "mode", block, "mode", lower_or_none)
     draft.attrs.setdefault("mode", "user")  # the provider's default
     draft.refs["cluster"] = b._id_ref(block, "kubernetes_cluster_id")
+    if "kubernetes_cluster_id" in block.arguments:
+        draft.locations["cluster"] = block.arguments["kubernetes_cluster_id"].location
     azure_type, names, group = b.ev.identity(block)
     return [b._make(Kind.NODE_POOL, resource_key(b.folder, address), block, draft,
                     name=draft.attrs.get("pool_name"), azure_type=azure_type, names=names, group=group)]

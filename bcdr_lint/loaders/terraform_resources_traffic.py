@@ -2,7 +2,8 @@
 and classic) and public IP addresses.
 
 A host name written as a reference to another resource's computed address
-(``host_name = azurerm_public_ip.east.fqdn``, ``target = azurerm_public_ip.east.ip_address``) is
+(``host_name = azurerm_public_ip.east.fqdn``, ``target = azurerm_public_ip.east.ip_address``, one
+instance ``azurerm_public_ip.ingress[each.key].fqdn``, or a module's output that reads one) is
 known only at apply time, but which resource it reads is known: that resource becomes the
 ``host_resource`` reference, so rules can still tell the region the host name points to.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from bcdr_lint.loaders.terraform_eval import MISSING
-from bcdr_lint.loaders.terraform_hcl import Argument, Block, reference
+from bcdr_lint.loaders.terraform_hcl import Block
 from bcdr_lint.loaders.terraform_resources import ResourceBuilder, _Draft
 from bcdr_lint.loaders.terraform_types import resource_key
 from bcdr_lint.model import Kind, Location, Ref, Resource, Unresolved, lower_or_none, normalize_region
@@ -111,34 +112,11 @@ def _host(b: ResourceBuilder, draft: _Draft, block: Block, argument: str) -> Non
     if arg is None:
         return
     for attribute in _HOST_ATTRIBUTES:
-        ref = _instance_ref(b, arg, attribute)
+        ref = b.ev.instance_reference(arg, attribute)
         if ref is not None:
             draft.refs["host_resource"] = ref
             draft.locations["host_resource"] = arg.location
             return
-
-
-def _instance_ref(b: ResourceBuilder, arg: Argument, attribute: str) -> Ref | None:
-    """The resource instance ``arg`` reads ``attribute`` of: ``azurerm_public_ip.east.fqdn``, or
-    one instance of a counted resource — stamps made with ``for_each`` read their own
-    (``azurerm_public_ip.ingress[each.key].ip_address``)."""
-    found = reference(arg.expr, arg.file)
-    if found is None:
-        return None
-    root, steps = found
-    if len(steps) == 3 and steps[0][0] == "attr" and steps[1][0] == "index" and steps[2] == ("attr", attribute):
-        address = f"{root}.{steps[0][1]}"
-        block = b.ev.scope.resources.get(address)
-        if block is not None:
-            expansion = b.ev.expand(block, address)
-            if expansion.mode == "for_each":
-                step = steps[1][1]
-                key = step if isinstance(step, (int, str)) else b.ev.eval(step, arg.file, arg.env)
-                for instance_key, (member, member_block) in zip(expansion.keys, expansion.members):
-                    if isinstance(key, str) and instance_key == key:
-                        return b.ev.ref_to(member_block, member, arg.text)
-                return None
-    return b.ev.instance_reference(arg, attribute)
 
 
 def _block_object(b: ResourceBuilder, draft: _Draft, attr: str, block: Block, block_type: str,

@@ -32,12 +32,25 @@ IDENTITIES: dict[str, IdentitySpec] = {
     "azurerm_virtual_network_peering": IdentitySpec(azure_id.VNET_PEERING, ("virtual_network_name", "name")),
 }
 
-# Data sources name their parent by name, not by id.
+# Data sources are named by their arguments (a parent mostly by name, not by id): their id is a
+# reference by Azure name that the model matches to the resource another stack declares.
 DATA_IDENTITIES: dict[str, IdentitySpec] = {
     **IDENTITIES,
     "azurerm_kubernetes_cluster_node_pool": IdentitySpec(
         azure_id.AKS_AGENT_POOL, ("kubernetes_cluster_name", "name")
     ),
+    "azurerm_traffic_manager_profile": IdentitySpec(azure_id.TRAFFIC_MANAGER, ("name",)),
+    "azurerm_public_ip": IdentitySpec(azure_id.PUBLIC_IP, ("name",)),
+    "azurerm_cdn_frontdoor_profile": IdentitySpec(azure_id.CDN_PROFILE, ("name",)),
+    "azurerm_mssql_server": IdentitySpec(azure_id.SQL_SERVER, ("name",)),
+    "azurerm_mssql_database": IdentitySpec(azure_id.SQL_DATABASE, ("name",), parent_id_argument="server_id"),
+    # azurerm 2.x/3.x spellings of the SQL data sources.
+    "azurerm_sql_server": IdentitySpec(azure_id.SQL_SERVER, ("name",)),
+    "azurerm_sql_database": IdentitySpec(azure_id.SQL_DATABASE, ("server_name", "name")),
+    "azurerm_storage_account": IdentitySpec(azure_id.STORAGE_ACCOUNT, ("name",)),
+    "azurerm_postgresql_flexible_server": IdentitySpec(azure_id.POSTGRESQL_FLEXIBLE_SERVER, ("name",)),
+    "azurerm_mysql_flexible_server": IdentitySpec(azure_id.MYSQL_FLEXIBLE_SERVER, ("name",)),
+    "azurerm_cosmosdb_account": IdentitySpec(azure_id.COSMOS_ACCOUNT, ("name",)),
 }
 
 
@@ -58,6 +71,20 @@ _ID_SPELLING = {
     "virtualnetworks": "virtualNetworks",
     "subnets": "subnets",
     "virtualnetworkpeerings": "virtualNetworkPeerings",
+    "trafficmanagerprofiles": "trafficManagerProfiles",
+    "publicipaddresses": "publicIPAddresses",
+    "microsoft.cdn": "Microsoft.Cdn",
+    "profiles": "profiles",
+    "microsoft.sql": "Microsoft.Sql",
+    "servers": "servers",
+    "databases": "databases",
+    "microsoft.storage": "Microsoft.Storage",
+    "storageaccounts": "storageAccounts",
+    "microsoft.dbforpostgresql": "Microsoft.DBforPostgreSQL",
+    "microsoft.dbformysql": "Microsoft.DBforMySQL",
+    "flexibleservers": "flexibleServers",
+    "microsoft.documentdb": "Microsoft.DocumentDB",
+    "databaseaccounts": "databaseAccounts",
 }
 
 

@@ -141,8 +141,8 @@ def test_system_pools_that_can_shrink_to_one_node(at_root):
     F = "fixtures/BCDR803/bad"
     assert findings_for([F], ["BCDR803", "BCDR002"]) == [
         # mode = "System", node_count 1, in a cluster outside the checked files: its other system
-        # pools (every cluster has one) are unknown.
-        ("BCDR002", f"{F}/terraform/main.tf", 43),
+        # pools (every cluster has one) are unknown: at its kubernetes_cluster_id.
+        ("BCDR002", f"{F}/terraform/main.tf", 45),
         ("BCDR803", f"{F}/arm/azuredeploy.json", 17),  # mode System, count 1
         ("BCDR803", f"{F}/arm/azuredeploy.json", 33),  # agentPools child, minCount 1, beside a User pool
         ("BCDR803", f"{F}/arm/azuredeploy.json", 48),  # the only pool, no mode and no count
@@ -155,7 +155,7 @@ def test_system_pools_that_can_shrink_to_one_node(at_root):
         "and the cluster has no other system pool"
     )
     assert "(no node count set; the default is 1)" in by_line[(f"{F}/arm/azuredeploy.json", 48)]
-    assert "the cluster's other system pools are unknown" in by_line[(f"{F}/terraform/main.tf", 43)]
+    assert "the cluster's other system pools are unknown" in by_line[(f"{F}/terraform/main.tf", 45)]
 
 
 def test_system_pools_of_two_or_more_pass(at_root):

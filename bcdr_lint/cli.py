@@ -1,4 +1,4 @@
-"""Command line: ``bcdr-lint check``, ``rules``, ``rule ID``.
+"""Command line: ``bcdr-lint check``, ``topology``, ``rules``, ``rule ID``.
 
 Heavy modules (parsers, rule set, reporters) are imported inside the commands that use them:
 this runs in pre-commit hooks, where start-up time is felt on every commit.
@@ -18,13 +18,25 @@ from bcdr_lint import __version__
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL = 0, 1, 2
 
 
+def _in_existing_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A report or baseline whose folder is missing fails before the run, not after it."""
+    if value is None:
+        return value
+    folder = os.path.dirname(value) or "."
+    if not os.path.isdir(folder):
+        raise click.BadParameter(f"the folder {folder!r} of {value!r} does not exist; create it first",
+                                 ctx=ctx, param=param)
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="bcdr-lint", message="%(prog)s %(version)s")
 def main() -> None:
     """Business-continuity and disaster-recovery linter for AKS infrastructure as code.
 
-    Reads Kubernetes manifests, Terraform (azurerm) and ARM templates into one resource model
-    and checks multi-region practices across them.
+    Reads Kubernetes manifests, Terraform (azurerm, plans and states), ARM templates, Bicep,
+    subscription exports and CI/CD pipelines into one resource model and checks multi-region
+    practices across them. Start with `bcdr-lint check PATH`; `bcdr-lint rules` lists the rules.
     """
 
 
@@ -35,7 +47,9 @@ def main() -> None:
               help="Report format: text, json, sarif (code scanning), markdown (pull-request comment or "
                    "$GITHUB_STEP_SUMMARY, with the topology), github (workflow annotations).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the report to FILE instead of standard output.")
+              callback=_in_existing_folder,
+              help="Write the report to FILE instead of standard output (for formats other than text, a "
+                   "one-line summary still goes to stderr).")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rules: ids, id prefixes (BCDR4) or names; repeatable or comma-separated.")
 @click.option("--ignore", multiple=True, metavar="RULES",
@@ -47,7 +61,7 @@ def main() -> None:
 @click.option("--param-file", "param_files", multiple=True, metavar="TEMPLATE=PARAMS",
               help="Deploy TEMPLATE (ARM, Bicep, or a Terraform folder) with the parameter file PARAMS; "
                    "repeat for several deployments of one template.")
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
               help="A Terraform variable file applied to every root module, as `terraform plan -var-file`.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), default=None, metavar="FILE",
               help="Read options from FILE (pyproject.toml, .bcdr-lint.yaml) instead of the one found by walking up "
@@ -61,7 +75,9 @@ def main() -> None:
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Report only findings not recorded in FILE (written by --write-baseline).")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
-              help="Record today's findings in FILE; this run then reports against it.")
+              callback=_in_existing_folder,
+              help="Record today's findings in FILE; this run then reports against it. With --baseline "
+                   "FILE too: drop the entries that no longer match, record nothing new.")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
           ignore: tuple[str, ...], color: str, verbose: bool, param_files: tuple[str, ...],
           var_files: tuple[str, ...], config_file: str | None, fail_on: str | None, exit_zero: bool,
@@ -236,7 +252,7 @@ def _explain_files(model) -> None:
         elif per_file[path]:
             what = f"{per_file[path]} resource{'s' if per_file[path] != 1 else ''}"
         else:
-            what = "nothing bcdr-lint models (not Kubernetes, ARM or azurerm resources it checks)"
+            what = "nothing bcdr-lint models (no resource or pipeline of a kind it checks)"
         click.echo(f"{path}: {what}", err=True)
 
 
@@ -248,15 +264,15 @@ def _use_color(choice: str, output: str | None) -> bool:
     return sys.stdout.isatty()
 
 
-@main.command(name="topology")
+@main.command(name="topology", short_help="Print the regions, clusters, routers, registries and gaps found.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "mermaid", "json"]), default="text", show_default=True,
               help="text for a terminal, mermaid for a diagram GitHub renders, json for tools.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write to FILE instead of standard output.")
+              callback=_in_existing_folder, help="Write to FILE instead of standard output.")
 @click.option("--param-file", "param_files", multiple=True, metavar="TEMPLATE=PARAMS",
               help="As for `check`: deploy TEMPLATE with the parameter file PARAMS (repeatable).")
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
               help="As for `check`: a Terraform variable file applied to every root module.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), default=None, metavar="FILE",
               help="As for `check` (declared topology, exclusions, parameter files).")
@@ -291,7 +307,7 @@ def list_rules() -> None:
         click.echo(f"{r.id}  {r.name.ljust(width)}  {r.level.ljust(7)}  {r.summary}")
 
 
-@main.command(name="rule")
+@main.command(name="rule", short_help="Print a rule's documentation (id or name).")
 @click.argument("rule_id")
 def show_rule(rule_id: str) -> None:
     """Print the documentation of RULE_ID (an id such as BCDR402, or a rule name)."""

@@ -190,3 +190,115 @@ def test_a_charts_templates_folder_named_explicitly_is_skipped(tmp_path, monkeyp
     for path in ("chart/templates", "chart/templates/sub"):
         result = invoke("check", path)
         assert result.exit_code == 0 and result.output.startswith("No findings (0 files"), result.output
+
+
+# -- help and the messages for common mistakes: exit 2, the thing named, no traceback -----------------
+
+
+def test_help_names_every_input_format_and_lists_commands_untruncated():
+    result = invoke("--help")
+    assert result.exit_code == 0
+    for fmt in ("Kubernetes", "Terraform", "ARM", "Bicep", "subscription exports", "pipelines"):
+        assert fmt in result.output, fmt
+    commands = result.output.split("Commands:")[1].splitlines()
+    listed = {line.split()[0]: line for line in commands if line.strip()}
+    assert set(listed) == {"check", "rule", "rules", "topology"}
+    assert not any(line.rstrip().endswith("...") for line in listed.values()), listed
+
+
+def test_check_help_lists_every_option_with_its_meaning():
+    result = invoke("check", "--help")
+    assert result.exit_code == 0
+    for option in ("--format", "--output", "--select", "--ignore", "--param-file", "--var-file", "--config",
+                   "--fail-on", "--exit-zero", "--baseline", "--write-baseline", "--show-suppressed", "--color",
+                   "--verbose"):
+        assert option in result.output, option
+    assert "[text|json|sarif|markdown|github]" in result.output
+    assert "1 such findings, 2 usage or configuration error" in " ".join(result.output.split())
+
+
+def _usage_error(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    return " ".join(result.stderr.split())
+
+
+def test_a_misspelt_format_names_it_and_the_choices(at_root):
+    message = _usage_error("check", "examples/multi-region", "--format", "sarf")
+    assert "Invalid value for '--format': 'sarf' is not one of 'text', 'json', 'sarif', 'markdown', 'github'" in message
+
+
+def test_a_selector_that_matches_no_rule_is_named(at_root):
+    assert "unknown rule id, prefix or name: 'BCDR9' (see `bcdr-lint rules`)" in _usage_error(
+        "check", "examples/multi-region", "--select", "BCDR9")
+    assert "unknown rule id, prefix or name: 'BCDR9'" in _usage_error("check", "examples/multi-region", "--ignore", "BCDR9")
+
+
+def test_an_unknown_rule_for_rule_is_named():
+    assert "unknown rule 'BCDR999' (see `bcdr-lint rules`)" in _usage_error("rule", "BCDR999")
+
+
+def test_output_into_a_missing_folder_fails_before_the_run(at_root, monkeypatch):
+    from bcdr_lint import engine
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the run started although the report could not be written")
+
+    monkeypatch.setattr(engine, "check", must_not_run)
+    assert ("Invalid value for '--output' / '-o': the folder 'no/such' of 'no/such/bcdr.sarif' does not exist"
+            in _usage_error("check", "examples/multi-region", "--format", "sarif", "--output", "no/such/bcdr.sarif"))
+    assert ("Invalid value for '--write-baseline': the folder 'gone' of 'gone/baseline.json' does not exist"
+            in _usage_error("check", "examples/multi-region", "--write-baseline", "gone/baseline.json"))
+    assert ("Invalid value for '--output' / '-o': the folder 'no' of 'no/topology.md' does not exist"
+            in _usage_error("topology", "examples/multi-region", "--output", "no/topology.md"))
+
+
+def test_a_missing_var_file_is_a_usage_error_like_a_missing_param_file(at_root):
+    assert "Invalid value for '--var-file': File 'env/prod.tfvars' does not exist" in _usage_error(
+        "check", "examples/multi-region", "--var-file", "env/prod.tfvars")
+    assert "--param-file: no such file or directory: infra/stamp.bicep" in _usage_error(
+        "check", "examples/multi-region", "--param-file", "infra/stamp.bicep=infra/stamp.eastus2.bicepparam")
+
+
+def _unprivileged(folder, *args: str) -> subprocess.CompletedProcess:
+    """Run bcdr-lint as a user who cannot read a file of mode 000 (root can read anything)."""
+    import pytest
+    import shutil
+
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv: no user to lack read permission")
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    return subprocess.run([*prefix, sys.executable, "-m", "bcdr_lint", *args], capture_output=True, text=True,
+                          cwd=folder, env={**os.environ, "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def test_an_unreadable_file_named_is_a_usage_error_and_in_a_folder_is_bcdr001():
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="bcdr-unreadable-")
+    try:
+        os.chmod(folder, 0o755)  # the unprivileged user must reach the folder, not the one file
+        pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: a, image: nginx}]}\n"
+        for name in ("pod.yaml", "secret.yaml"):
+            with open(os.path.join(folder, name), "w", encoding="utf-8") as handle:
+                handle.write(pod)
+        os.chmod(os.path.join(folder, "secret.yaml"), 0)
+
+        named = _unprivileged(folder, "check", "secret.yaml")
+        assert named.returncode == 2, named.stderr
+        assert "Path 'secret.yaml' is not readable" in named.stderr
+        assert "Traceback" not in named.stderr
+
+        whole = _unprivileged(folder, "check", ".")
+        assert whole.returncode == 1, whole.stderr
+        lines = whole.stdout.splitlines()
+        assert "secret.yaml:1:1: BCDR001 error: cannot read file: Permission denied" in lines
+        assert any(line.startswith("pod.yaml:") for line in lines)  # the other file is still checked
+    finally:
+        import shutil
+
+        shutil.rmtree(folder)

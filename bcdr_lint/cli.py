@@ -106,6 +106,11 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
                                                                write_baseline)
     if verbose:
         _explain_files(result.model)
+    if not result.model.files:
+        # A mistyped or empty folder must not pass silently as "no findings".
+        click.echo(f"bcdr-lint: warning: no file in a format bcdr-lint reads under {', '.join(paths) or '.'} "
+                   "(Kubernetes/pipeline YAML, JSON, .tf/.tfvars, .bicep/.bicepparam; .gitignore'd files are skipped)",
+                   err=True)
     report = Report(
         findings=findings,
         rules=sorted(result.rules, key=lambda r: r.id),

@@ -302,3 +302,11 @@ def test_an_unreadable_file_named_is_a_usage_error_and_in_a_folder_is_bcdr001():
         import shutil
 
         shutil.rmtree(folder)
+
+
+def test_a_folder_without_any_input_warns_on_stderr(tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing to lint\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "warning: no file in a format bcdr-lint reads under" in result.stderr
+    assert "No findings (0 files" in result.stdout

@@ -54,3 +54,14 @@ def test_readme_rule_table_is_current():
     assert readme == with_readme_table(readme, RULES), "README rule table is stale; run python -m bcdr_lint.rules.docs rules"
     for rule in RULES:
         assert f"| [{rule.id}](rules/{rule.id}.md) | `{rule.name}` |" in readme
+
+
+def test_docs_command_shows_usage_instead_of_writing_into_an_option(tmp_path, monkeypatch, capsys):
+    from bcdr_lint.rules.docs import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["--help"]) == 0
+    assert main(["--bogus"]) == 2
+    assert main(["a", "b"]) == 2
+    assert "usage: python -m bcdr_lint.rules.docs" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -79,7 +79,16 @@ def write(folder: Path) -> list[Path]:
     return written
 
 
-if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "rules")
-    for written_path in write(target):
+def main(argv: list[str]) -> int:
+    if len(argv) > 1 or (argv and argv[0].startswith("-")):
+        print("usage: python -m bcdr_lint.rules.docs [FOLDER]\n\n"
+              "Write one Markdown page per rule and an index to FOLDER (default: rules), and the rule "
+              "table of the README beside it.", file=sys.stderr)
+        return 0 if argv and argv[0] in ("-h", "--help") else 2
+    for written_path in write(Path(argv[0] if argv else "rules")):
         print(written_path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

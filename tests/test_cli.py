@@ -189,7 +189,8 @@ def test_a_charts_templates_folder_named_explicitly_is_skipped(tmp_path, monkeyp
     (tmp_path / "chart/templates/sub/d.yaml").write_text("metadata:\n  name: {{ .Values.x }\n")
     for path in ("chart/templates", "chart/templates/sub"):
         result = invoke("check", path)
-        assert result.exit_code == 0 and result.output.startswith("No findings (0 files"), result.output
+        assert result.exit_code == 0 and result.stdout.startswith("No findings (0 files"), result.output
+        assert "warning: no file in a format bcdr-lint reads" in result.stderr
 
 
 # -- help and the messages for common mistakes: exit 2, the thing named, no traceback -----------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from bcdr_lint.loaders.pipelines_azure_expand import Expander
-from bcdr_lint.loaders.pipelines_commands import Found
+from bcdr_lint.loaders.pipelines_commands import Found, parameter_files
 from bcdr_lint.loaders.pipelines_steps import JobState, Paths, scan_script, step_from, template_step
 from bcdr_lint.loaders.pipelines_text import ROOT, Placeholders, substitute
 from bcdr_lint.loaders.pipelines_yaml import YList, YMap
@@ -99,7 +99,11 @@ class _Resolver:
             if self.depth >= _MAX_MACRO_DEPTH:
                 return Unresolved(f"$({name})", "variables refer to each other in a cycle")
             inner = _Resolver(self.placeholders, self.variables, depth=self.depth + 1)
-            return substitute(value, inner)
+            result = substitute(value, inner)
+            if isinstance(result, Unresolved) and not result.reason.startswith(("$(", "$[", "${{")):
+                # Say what the variable holds: `$(picked)` is `$[ variables['x'] ]`, a runtime expression.
+                return Unresolved(result.expression, f"{result.expression}: {result.reason}")
+            return result
         return value
 
     def shell(self, name: str) -> Any:
@@ -263,23 +267,32 @@ class AzurePipeline:
         name = written.split("@", 1)[0].lower()
         here = step.loc
 
+        def raw(key: str) -> Any:
+            return next((v for k, v in inputs.items() if str(k).lower() == key.lower()), None)
+
         def arg(*names: str) -> Any:
             for key in names:
-                found = next((v for k, v in inputs.items() if str(k).lower() == key.lower()), None)
+                found = raw(key)
                 if found is not None:
                     return resolver.text(found, here)
             return None
 
+        # A script is returned as written: its macros are filled in word by word as it is read,
+        # so one unknown macro (an echo of $(Build.BuildId)) does not hide its deploy commands.
         if name in ("bash", "powershell", "cmdline"):
-            return arg("script")
+            return raw("script")
         if name == "azurecli":
-            return arg("inlineScript")
+            return raw("inlineScript")
+        if name == "azurepowershell":
+            return raw("Inline")
         if name in ("azureresourcemanagertemplatedeployment", "azureresourcegroupdeployment"):
             action = _lower(arg("action")) or "create or update resource group"
             location = _lower(arg("templateLocation")) or "linked artifact"
             if action == "deleterg" or location != "linked artifact":
                 return None
-            self.steps_found.append(template_step(written, arg("csmFile") or "", here, self.paths, wd))
+            given = arg("csmParametersFile")
+            self.steps_found.append(template_step(written, arg("csmFile") or "", here, self.paths, wd,
+                                                  parameter_files([given]) if given is not None else ()))
             return None
         target = _kubernetes_task(name, arg, environment, written)
         if target is not None:

@@ -1,7 +1,8 @@
 """Deploy commands in pipeline scripts (bash, PowerShell, cmd).
 
-A script is split into commands as a shell would (continuations, ``;``, ``&&``, pipes, quotes);
-values are filled in only for the words a recogniser needs. Recognised: ``az aks
+A script is split into commands as a shell would (continuations, ``;``, ``&&``, pipes, quotes,
+the keywords of ``if``/``while``/``case``/``{ }``, and ``for`` loops, whose bodies are read once per
+item); values are filled in only for the words a recogniser needs. Recognised: ``az aks
 get-credentials``, ``az aks command invoke``, ``kubectl``/``helm`` with an explicit context,
 ``kubectl config use-context``, ``az deployment ... create -f``, ``az stack ... create -f``,
 ``azd up|provision|deploy``, ``terraform apply``, and their PowerShell counterparts
@@ -22,7 +23,7 @@ Value = Callable[[str], "str | Unresolved"]
 
 _CONTINUATION = re.compile(r"(\\|`|\^)[ \t]*\r?\n")
 _SETVARIABLE = re.compile(r"##vso\[task\.setvariable\s+variable=([^;\]\s]+)[^\]]*\]([^\"'\r\n]*)", re.I)
-_PROTECT = re.compile(r"\$\{\{.*?\}\}|\$\[.*?\]|\$\((?:[^()]|\([^()]*\))*\)")
+_PROTECT = re.compile(r"\$\{\{.*?\}\}|\$\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\$\((?:[^()]|\([^()]*\))*\)")
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", ";;", "|&"})
 _ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 _PS_ASSIGN = re.compile(r"^\$(?:env:)?([A-Za-z_][A-Za-z0-9_]*)$", re.I)
@@ -61,12 +62,60 @@ class Found:
     resource_group: str | Unresolved | None = None
     context: str | Unresolved | None = None
     template: str | Unresolved | None = None
+    parameters: tuple[str | Unresolved, ...] = ()  # parameter files given to a template deployment
     folder: str | Unresolved | None = None
     tool_dir: str | Unresolved | None = None  # azd --cwd / terraform -chdir
 
 
-def events(script: str) -> Iterator[Assign | list[str]]:
-    """Assignments and commands (lists of raw words) of ``script``, in order."""
+@dataclass(frozen=True)
+class Loop:
+    """``for name in words; do body; done``: ``body`` runs once per word (``words`` None: a loop
+    whose items the script computes, such as C-style ``for ((...))``)."""
+
+    name: str
+    words: tuple[str, ...] | None
+    body: tuple["Assign | list[str] | Loop", ...]
+
+
+@dataclass(frozen=True)
+class _Open:
+    """The start of a loop body (``for`` or ``while``/``until``), closed by ``done``."""
+
+    loop: Loop | None  # None: a while/until loop, whose body runs as written
+
+
+_DONE = object()
+# Words that open, continue or close a compound command: the command after them is still run.
+_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "!", "{", "}", "fi", "esac"})
+
+
+def events(script: str) -> list:
+    """Assignments, commands (lists of raw words) and loops of ``script``, in order."""
+    root: list = []
+    stack: list[tuple[_Open | None, list]] = [(None, root)]
+    for item in _flat(script):
+        if isinstance(item, _Open):
+            stack.append((item, []))
+        elif item is _DONE:
+            if len(stack) > 1:
+                _close(stack)
+        else:
+            stack[-1][1].append(item)
+    while len(stack) > 1:  # a loop left open by a script cut short
+        _close(stack)
+    return root
+
+
+def _close(stack: list) -> None:
+    opened, body = stack.pop()
+    parent = stack[-1][1]
+    if opened.loop is None:
+        parent.extend(body)
+    else:
+        parent.append(Loop(opened.loop.name, opened.loop.words, tuple(body)))
+
+
+def _flat(script: str) -> Iterator:
     text = _CONTINUATION.sub(" ", script)
     for line in text.splitlines():
         for match in _SETVARIABLE.finditer(line):
@@ -78,10 +127,40 @@ def events(script: str) -> Iterator[Assign | list[str]]:
         for word in [*words, ";"]:
             if word in _SEPARATORS:
                 if command:
-                    yield from _command(command)
+                    yield from _compound(command)
                 command = []
             else:
                 command.append(word)
+
+
+def _compound(words: list[str]) -> Iterator:
+    """One command, the shell keywords before it read as structure."""
+    while words:
+        head = words[0]
+        if head in ("while", "until"):
+            yield _Open(None)
+        elif head == "done":
+            yield _DONE
+            return  # `done < clusters.txt`: the rest redirects the loop
+        elif head == "for":
+            if len(words) >= 3 and words[2] == "in":
+                items = tuple(w for w in words[3:] if w != "do")
+                yield _Open(Loop(words[1], items, ()))
+            else:
+                yield _Open(Loop(words[1] if len(words) > 1 else "", None, ()))
+            return
+        elif head.endswith(")") and not head.startswith("$(") and "(" not in head:
+            pass  # a `case` pattern (`prod)`, `*)`): the commands after it may run
+        elif head.startswith("(") and len(head) > 1 and not head.startswith("(("):
+            words = [head[1:], *words[1:]]  # a subshell: `(cd infra && terraform apply)`
+            continue
+        elif head not in _KEYWORDS:
+            break
+        words = words[1:]
+    if words and words[-1].count(")") > words[-1].count("("):
+        words = [*words[:-1], words[-1][:-1]] if words[-1] != ")" else words[:-1]  # a subshell's close
+    if words:
+        yield from _command(words)
 
 
 def _split(line: str) -> list[str]:
@@ -143,7 +222,8 @@ def recognise(words: list[str], value: Value) -> Found | None:
                      resource_group=_ps_option(rest, value, "-ResourceGroupName"))
     if tool == "new-azresourcegroupdeployment":
         template = _ps_option(rest, value, "-TemplateFile")
-        return Found("New-AzResourceGroupDeployment", template=template) if template is not None else None
+        files = parameter_files([v for v in [_ps_option(rest, value, "-TemplateParameterFile")] if v is not None])
+        return Found("New-AzResourceGroupDeployment", template=template, parameters=files) if template is not None else None
     return None
 
 
@@ -165,9 +245,13 @@ def _az(rest: list[str], value: Value) -> Found | None:
     )
     if deploying:
         template = _option(rest, value, "--template-file", "-f")
+        files = parameter_files(_options(rest, value, "--parameters", "-p"))
+        if template is None:
+            # A .bicepparam file names its template (`using`): deploying it deploys what it instantiates.
+            template = next((f for f in files if isinstance(f, str) and f.lower().endswith(".bicepparam")), None)
         if template is None:
             return None  # --template-uri or a template spec: nothing the model holds
-        return Found(f"az {' '.join(head[:3])}", template=template)
+        return Found(f"az {' '.join(head[:3])}", template=template, parameters=files)
     return None
 
 
@@ -225,6 +309,34 @@ def _option(words: list[str], value: Value, *names: str) -> str | Unresolved | N
             elif name.startswith("--") and word.startswith(name + "="):
                 found = word[len(name) + 1:]
     return None if found is None else value(found)
+
+
+def _options(words: list[str], value: Value, *names: str) -> list[str | Unresolved]:
+    """Every value of an option that may be repeated (``-p a.json -p b=1``)."""
+    found = []
+    for index, word in enumerate(words):
+        for name in names:
+            if word == name and index + 1 < len(words):
+                found.append(words[index + 1])
+            elif name.startswith("--") and word.startswith(name + "="):
+                found.append(word[len(name) + 1:])
+    return [value(f) for f in found]
+
+
+def parameter_files(given: list[str | Unresolved]) -> tuple[str | Unresolved, ...]:
+    """The parameter files among ``--parameters`` values (``@file.json``, ``x.bicepparam``), not
+    inline ``name=value`` pairs or JSON; an unresolved value may be a file."""
+    files: list[str | Unresolved] = []
+    for item in given:
+        if isinstance(item, Unresolved):
+            files.append(item)
+            continue
+        for word in item.split():
+            word = word.lstrip("@")
+            if word.lower().endswith((".json", ".bicepparam")) and "://" not in word and not word.startswith("{"):
+                files.append(word)
+    return tuple(files)
+
 
 
 def _ps_option(words: list[str], value: Value, name: str) -> str | Unresolved | None:

@@ -5,17 +5,25 @@ GitHub applies them), with ``env`` of the workflow, job and step, ``with:`` inpu
 earlier steps of the job set up (a kube context, ``>> $GITHUB_ENV``). A job calling a reusable
 workflow of the same repository (``uses: ./.github/workflows/x.yml``) is walked into it with the
 ``with:`` values as ``inputs``; a workflow that can only be called that way deploys through its
-callers, not on its own. ``vars``, ``secrets`` and step outputs are unresolved.
+callers, not on its own. A composite action of the repository (``uses: ./.github/actions/x``) is
+walked the same way, its steps part of the calling job. ``vars``, ``secrets`` and step outputs
+are unresolved. An action or reusable workflow that is not read (another repository's, a
+JavaScript or container action) is a deploy step only when it is given a cluster input
+(``cluster-name``, ``kube-context``, ...): its target is then unresolved, with the cluster it is
+given as ``DeployStep.maybe``. A matrix beyond GitHub's 256 jobs is reported, not expanded.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterator
 
-from bcdr_lint.loaders.pipelines_commands import Found
+from bcdr_lint.loaders.pipelines_commands import Found, parameter_files
 from bcdr_lint.loaders.pipelines_expr import Contexts, evaluate
+from bcdr_lint.loaders.pipelines_github_matrix import matrix_entries
 from bcdr_lint.loaders.pipelines_steps import JobState, Paths, scan_script, step_from, template_step
 from bcdr_lint.loaders.pipelines_text import ROOT, Placeholders, substitute, whole_value
 from bcdr_lint.loaders.pipelines_yaml import YList, YMap
@@ -101,7 +109,10 @@ class GitHubWorkflow:
              calls: tuple[str, ...]) -> Iterator[DeployStep]:
         strategy = job.get("strategy")
         matrix = strategy.get("matrix") if isinstance(strategy, YMap) else None
-        for entry in matrix_entries(matrix, outer) if matrix is not None else [None]:
+        entries, problem = matrix_entries(matrix, outer) if matrix is not None else ([None], None)
+        if problem is not None:
+            self.errors.append(ParseError(problem, strategy.at("matrix")))
+        for entry in entries:
             values = dict(outer.values)
             if entry is not None:
                 values["matrix"] = entry
@@ -113,9 +124,12 @@ class GitHubWorkflow:
             yield from self._steps(job, resolver, job_env, _working_dir(job) or defaults)
 
     def _steps(self, job: YMap, resolver: _Resolver, env: dict, default_wd: str | None) -> Iterator[DeployStep]:
-        steps = job.get("steps")
-        state = JobState()
-        runtime_env: dict[str, Any] = {}
+        yield from self._step_list(job.get("steps"), resolver, env, default_wd, _Job(JobState(), {}))
+
+    def _step_list(self, steps: Any, resolver: _Resolver, env: dict, default_wd: str | None,
+                   job: "_Job", actions: tuple[str, ...] = ()) -> Iterator[DeployStep]:
+        """Steps of a job or of a composite action (``actions``: the composite actions walked into)."""
+        state, runtime_env = job.state, job.env
         for step in steps if isinstance(steps, YList) else ():
             if not isinstance(step, YMap):
                 continue
@@ -124,7 +138,10 @@ class GitHubWorkflow:
             here.values = {**resolver.values, "env": here.env}
             uses = step.get("uses")
             if isinstance(uses, str):
-                yield from self._action(uses, step, here, state, None)  # actions start at the checkout
+                if uses.startswith("./"):
+                    yield from self._local_action(uses, step, here, job, actions)
+                else:
+                    yield from self._action(uses, step, here, state, None)  # actions start at the checkout
             run = step.get("run")
             if isinstance(run, str):
                 written_wd = step.get("working-directory") or default_wd
@@ -163,22 +180,64 @@ class GitHubWorkflow:
             written = arg("template") if action == "azure/arm-deploy" else arg("template-file")
             if written is None or (isinstance(written, str) and "://" in written):
                 return  # a template at a URL: nothing the model holds
-            made = template_step(uses.split("@")[0], written, here, self.paths, wd)
+            given = arg("parameters") if action == "azure/arm-deploy" else arg("parameters-file")
+            made = template_step(uses.split("@")[0], written, here, self.paths, wd,
+                                 parameter_files([given]) if given is not None else ())
         elif action in ("azure/cli", "azure/powershell"):
             script = inputs.get("inlineScript")
             if isinstance(script, str):
                 yield from scan_script(script, resolver, here, state, self.paths, wd).steps
             return
         else:
-            return
+            made = unread_target(uses.split("@")[0], uses, inputs, resolver, here,
+                                 "an action bcdr-lint does not read")
         if made is not None:
             yield made
+
+    def _local_action(self, uses: str, step: YMap, resolver: _Resolver, job: "_Job",
+                      actions: tuple[str, ...]) -> Iterator[DeployStep]:
+        """An action of this repository: a composite action's steps run in the job, with the
+        step's ``with:`` as ``inputs``; another kind is a program bcdr-lint does not read."""
+        given = step.get("with")
+        inputs = given if isinstance(given, YMap) else YMap(step.loc)
+        folder = self.paths.resolve(uses.split("@", 1)[0])
+        found = next((f"{folder}/{n}" for n in ("action.yml", "action.yaml") if Path(f"{folder}/{n}").is_file()), None)
+        if found is None:
+            made = unread_target(uses, uses, inputs, resolver, step.loc,
+                                 "an action whose action.yml is not among the checked files")
+            yield from (made,) if made is not None else ()
+            return
+        doc, error = self.paths.files.read(found)
+        runs = doc.get("runs") if isinstance(doc, YMap) else None
+        if error is not None or not isinstance(runs, YMap):
+            detail = f": {error.message} ({error.location})" if error else ": it has no `runs`"
+            self.errors.append(ParseError(f"action {uses} cannot be read{detail}", step.at("uses")))
+            return
+        if str(runs.get("using", "")).lower() != "composite":
+            made = unread_target(uses, uses, inputs, resolver, step.loc,
+                                 "a JavaScript or container action, which bcdr-lint does not read")
+            yield from (made,) if made is not None else ()
+            return
+        if found in actions or len(actions) >= _MAX_CALL_DEPTH:
+            self.errors.append(ParseError(f"composite action {uses} calls itself, or nests too deeply", step.at("uses")))
+            return
+        values = {name: resolver.text(spec.get("default")) for name, spec in _mapping(doc.get("inputs")).items()
+                  if isinstance(spec, YMap) and spec.get("default") is not None}
+        for name, value in inputs.items():
+            values[str(name)] = whole_value(value, resolver) if isinstance(value, str) else value
+        inner = _Resolver(self.placeholders, {**resolver.values, "inputs": values})
+        yield from self._step_list(runs.get("steps"), inner, resolver.env, None, job, (*actions, found))
 
     def _call(self, job: YMap, resolver: _Resolver, calls: tuple[str, ...]) -> Iterator[DeployStep]:
         """A job that runs a reusable workflow of this repository, with its ``with:`` as inputs."""
         uses = str(job.get("uses"))
         if not uses.startswith("./"):
-            return  # another repository's workflow is not read
+            given = job.get("with")
+            made = unread_target("reusable workflow", uses, given if isinstance(given, YMap) else YMap(job.loc),
+                                 resolver, job.at("uses"), "a reusable workflow in another repository, which "
+                                 "bcdr-lint does not read")
+            yield from (made,) if made is not None else ()
+            return
         path = self.paths.resolve(uses.split("@", 1)[0])
         if not isinstance(path, str):
             return
@@ -202,64 +261,42 @@ class GitHubWorkflow:
         yield from self._workflow(doc, callee, (*calls, path))
 
 
-def matrix_entries(matrix: Any, resolver: _Resolver) -> list[Any]:
-    """The combinations of a job's matrix, as GitHub forms them; an ``Unresolved`` entry stands for
-    combinations computed when the workflow runs."""
-    if isinstance(matrix, str):
-        value = whole_value(matrix, resolver)
-        if not isinstance(value, dict):
-            text = resolver.placeholders.restore(matrix)
-            if isinstance(value, Unresolved):
-                return [value]
-            return [Unresolved(text, "the matrix is computed when the workflow runs")]
-        matrix = value
-    if not isinstance(matrix, dict):
-        return [None]
-    keys = [k for k in matrix if k not in ("include", "exclude")]
-    combos: list[dict] = [{}]
-    for key in keys:
-        values = _matrix_values(matrix[key], resolver)
-        combos = [{**combo, key: value} for combo in combos for value in values]
-    exclude = matrix.get("exclude")
-    for rule in exclude if isinstance(exclude, list) else ():
-        if isinstance(rule, dict):
-            combos = [c for c in combos if not all(_same(c.get(k), v) for k, v in rule.items())]
-    include = matrix.get("include")
-    if isinstance(include, str):
-        combos.append(Unresolved(include, "matrix entries are computed when the workflow runs"))  # type: ignore[arg-type]
-        include = None
-    # An include entry extends the combinations whose original values it does not change;
-    # one that fits none (or a matrix of include entries only) is a combination of its own.
-    originals = [c for c in combos if isinstance(c, dict)] if keys else []
-    added: list[Any] = []
-    for extra in include if isinstance(include, list) else ():
-        if not isinstance(extra, dict):
-            continue
-        extra = {k: whole_value(v, resolver) if isinstance(v, str) else v for k, v in extra.items()}
-        fits = [c for c in originals if all(k not in keys or _same(c.get(k), v) for k, v in extra.items())]
-        for combo in fits:
-            combo.update(extra)
-        if not fits:
-            added.append(dict(extra))
-    if not keys and isinstance(include, list):
-        combos = [c for c in combos if c]  # the empty base combination only exists with matrix keys
-    return [*combos, *added] or [None]
+@dataclass
+class _Job:
+    """What the steps of one job share, composite actions' steps included: kube contexts, and
+    the variables written to ``$GITHUB_ENV``."""
+
+    state: JobState
+    env: dict[str, Any]
 
 
-def _matrix_values(value: Any, resolver: _Resolver) -> list[Any]:
-    if isinstance(value, str):
-        value = whole_value(value, resolver)
-    if isinstance(value, list):
-        return [whole_value(v, resolver) if isinstance(v, str) else v for v in value]
-    if isinstance(value, Unresolved):
-        return [value]
-    return [Unresolved(str(value), "a matrix value that is not a list")]
+# Inputs that name where a step deploys: cluster-name, aks_cluster, kube-context, kubeconfig.
+_TARGET_INPUT = re.compile(r"cluster|(?:kube|k8s)[-_]?(?:config|context)|(?:^|[-_])aks(?:[-_]|$)", re.I)
+_GROUP_INPUT = re.compile(r"resource[-_]?group", re.I)
 
 
-def _same(left: Any, right: Any) -> bool:
-    if isinstance(left, str) and isinstance(right, str):
-        return left == right
-    return left == right and type(left) is type(right)
+def unread_target(how: str, uses: str, inputs: YMap, resolver: _Resolver, where: Location,
+                  reason: str) -> DeployStep | None:
+    """A step bcdr-lint cannot read that is given a cluster: it may deploy there (an action given
+    no cluster input, such as a build or a scan, is not a deploy step)."""
+    key = next((k for k in inputs if isinstance(k, str) and _TARGET_INPUT.search(k)), None)
+    if key is None:
+        return None
+    value = inputs[key]
+    given = resolver.text(value if isinstance(value, str) else str(value), where)
+    group_key = next((k for k in inputs if isinstance(k, str) and _GROUP_INPUT.search(k)), None)
+    group = resolver.text(str(inputs[group_key]), where) if group_key is not None else None
+    shown = given if isinstance(given, str) else resolver.placeholders.restore(given.expression)
+    return DeployStep(
+        where, how,
+        cluster=Unresolved(uses, f"{reason}; it is given {key} `{shown}` and may deploy there", where),
+        resource_group=group if isinstance(group, str) else None,
+        maybe=given if isinstance(given, str) else None,
+    )
+
+
+def _mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def _env_layer(env: Any, resolver: _Resolver, below: dict) -> dict:

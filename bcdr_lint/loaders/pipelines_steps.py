@@ -12,9 +12,9 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Iterable, Protocol
 
-from bcdr_lint.loaders.pipelines_commands import Assign, Found, events, recognise
+from bcdr_lint.loaders.pipelines_commands import Assign, Found, Loop, events, recognise
 from bcdr_lint.loaders.pipelines_text import ROOT, Resolver, substitute
 from bcdr_lint.loaders.pipelines_yaml import YamlFiles, YMap
 from bcdr_lint.model import Location, Unresolved
@@ -79,7 +79,7 @@ def step_from(found: Found, location: Location, state: JobState, paths: Paths,
               working_dir: str | Unresolved | None) -> DeployStep | None:
     """The DeployStep a recognised command makes, updating the job's kube contexts."""
     if found.template is not None:
-        return template_step(found.how, found.template, location, paths, working_dir)
+        return template_step(found.how, found.template, location, paths, working_dir, found.parameters)
     if found.folder is not None:
         return _folder_step(found, location, paths, working_dir)
     if found.cluster is not None:
@@ -96,11 +96,14 @@ def step_from(found: Found, location: Location, state: JobState, paths: Paths,
 
 
 def template_step(how: str, written: str | Unresolved, location: Location, paths: Paths,
-                  working_dir: str | Unresolved | None) -> DeployStep:
+                  working_dir: str | Unresolved | None, parameters: tuple[str | Unresolved, ...] = ()) -> DeployStep:
     if isinstance(written, str) and written.strip():
         resolved = paths.resolve(written.strip(), working_dir)
         if isinstance(resolved, str):
-            return DeployStep(location, how, template=resolved)
+            files = [paths.resolve(p, working_dir) if isinstance(p, str) else p for p in parameters]
+            # A parameter file the step computes may be any: then any deployment of the template.
+            known = () if any(isinstance(f, Unresolved) for f in files) else tuple(str(f) for f in files)
+            return DeployStep(location, how, template=resolved, parameters=known)
         written = resolved
     if not isinstance(written, Unresolved):
         written = Unresolved(how, "no template file is named")
@@ -164,18 +167,60 @@ def scan_script(script: str, resolver: "ScriptResolver", location: Location, sta
     def value(word: str) -> str | Unresolved:
         return substitute(word, resolver, shell=True, location=location)
 
-    for event in events(script):
-        if isinstance(event, Assign):
-            assigned = value(event.value)
-            resolver.script[event.name] = assigned
-            if event.scope == "env":
-                result.env[event.name] = assigned
-            elif event.scope == "variable":
-                result.variables[event.name] = assigned
-            continue
-        found = recognise(event, value)
-        if found is not None:
-            made = step_from(found, location, state, paths, working_dir)
-            if made is not None:
-                result.steps.append(made)
+    where: list[str | Unresolved | None] = [working_dir]  # `cd` in the script moves it
+
+    def read(items: Iterable) -> None:
+        for event in items:
+            if isinstance(event, list) and event[0] in ("cd", "pushd", "Set-Location") and len(event) == 2:
+                where[0] = _moved(where[0], value(event[1]))
+                continue
+            if isinstance(event, Loop):
+                for item in _loop_items(event, value, location):
+                    resolver.script[event.name] = item
+                    read(event.body)
+                continue
+            if isinstance(event, Assign):
+                assigned = value(event.value)
+                resolver.script[event.name] = assigned
+                if event.scope == "env":
+                    result.env[event.name] = assigned
+                elif event.scope == "variable":
+                    result.variables[event.name] = assigned
+                continue
+            found = recognise(event, value)
+            if found is not None:
+                made = step_from(found, location, state, paths, where[0])
+                if made is not None:
+                    result.steps.append(made)
+
+    read(events(script))
     return result
+
+
+def _moved(current: str | Unresolved | None, target: str | Unresolved) -> str | Unresolved | None:
+    """The working directory after ``cd target``, relative to the checkout folder like ``current``."""
+    if isinstance(current, Unresolved) or isinstance(target, Unresolved):
+        return current if isinstance(current, Unresolved) else target
+    target = target.replace("\\", "/")
+    if target.startswith(ROOT) or posixpath.isabs(target):
+        return target
+    if target in ("-", "~") or target.startswith("~/"):
+        return Unresolved(f"cd {target}", "a folder outside the checkout, known only when the script runs")
+    return posixpath.normpath(posixpath.join(current or "", target))
+
+
+def _loop_items(loop: Loop, value, location: Location) -> list[str | Unresolved]:
+    """What a ``for`` loop's variable takes, in order: written words, and the words a variable
+    holds (split as the shell splits them); an item computed when the script runs is unresolved."""
+    if loop.words is None:
+        return [Unresolved(f"${loop.name}", "a loop variable the script computes when it runs", location)]
+    items: list[str | Unresolved] = []
+    for word in loop.words:
+        found = value(word)
+        if isinstance(found, Unresolved):
+            items.append(found)
+        elif "$" in word:
+            items.extend(found.split())
+        else:
+            items.append(found)
+    return items

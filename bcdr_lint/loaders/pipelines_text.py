@@ -23,7 +23,7 @@ _MARK = re.compile(r"\x01(\d+)\x02")
 _PIECE = re.compile(r"""
     \x01(?P<mark>\d+)\x02
   | \$\{\{(?P<expr>.*?)\}\}
-  | \$\[(?P<runtime>.*?)\]
+  | \$\[(?P<runtime>(?:[^\[\]]|\[[^\[\]]*\])*)\]  # one level of [ ] inside: variables['x']
   | \$\((?P<paren>[^()]*)\)
   | \$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<modifier>:?[-=+?][^}]*)?\}
   | \$env:(?P<psenv>[A-Za-z_][A-Za-z0-9_]*)

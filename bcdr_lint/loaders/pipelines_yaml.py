@@ -163,9 +163,9 @@ def _read(path: str) -> tuple[Any, ParseError | None]:
         if "expected a single document" in str(exc):
             return None, ParseError("a pipeline file holds one YAML document, found several",
                                     _mark(path, lines, exc.problem_mark))
-        return None, _syntax_error(path, lines, exc)
+        return None, _syntax_error(path, lines, exc, text)
     except yaml.YAMLError as exc:
-        return None, _syntax_error(path, lines, exc)
+        return None, _syntax_error(path, lines, exc, text)
     except RecursionError:
         return None, ParseError("YAML nesting is too deep to read", Location(path, 1, 1))
     if node is None:
@@ -182,11 +182,15 @@ def _read(path: str) -> tuple[Any, ParseError | None]:
         return None, ParseError("YAML nesting is too deep to read", Location(path, 1, 1))
 
 
-def _syntax_error(path: str, lines: LineIndex, exc: yaml.YAMLError) -> ParseError:
+def _syntax_error(path: str, lines: LineIndex, exc: yaml.YAMLError, text: str) -> ParseError:
     if isinstance(exc, yaml.reader.ReaderError):
         line, col = lines.line_col(exc.position)
         return ParseError(f"YAML syntax error: {exc.reason} (#x{exc.character:04x})", Location(path, line, col))
     problem = getattr(exc, "problem", None) or str(exc)
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None and text[mark.index:mark.index + 1] == "\t":
+        # The usual cause: an editor indenting with a tab, which YAML does not allow.
+        return ParseError("YAML syntax error: a tab character; YAML indents with spaces only", _mark(path, lines, mark))
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     return ParseError(message, _mark(path, lines, getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)))

@@ -19,6 +19,13 @@ class DeployStep:
     template's path instead of a cluster; for ``terraform apply`` and ``azd up``/``deploy`` it is the
     folder deployed (the Terraform root, azd's ``infra.path``). One step under a matrix yields one ``DeployStep`` per
     matrix entry, each located at the step.
+
+    ``parameters`` are the parameter files a template deployment is given (paths as the model shows
+    them): of a template the model deploys once per parameter file, it deploys those deployments.
+
+    A step whose effect is not read (an action or reusable workflow bcdr-lint does not read, given
+    a cluster input) has an ``Unresolved`` ``cluster`` and, where the input names one, ``maybe``:
+    the cluster name it was given. It may deploy there, or nowhere; it never certainly deploys.
     """
 
     location: Location
@@ -26,3 +33,5 @@ class DeployStep:
     cluster: str | Unresolved | None = None
     resource_group: str | Unresolved | None = None
     template: str | None = None
+    maybe: str | None = None
+    parameters: tuple[str, ...] = ()

@@ -198,7 +198,7 @@ def test_no_clusters_no_findings(tmp_path, monkeypatch):
     assert findings_for(["."], RULES) == []
 
 
-def test_clusters_of_another_environment_count_and_are_named_by_file(tmp_path, monkeypatch):
+def test_a_repeated_cluster_name_is_told_apart_by_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_repo(tmp_path, [("aks-a", "rg-prod", ""), ("aks-b", "rg-prod", "")], """\
         on: push
@@ -210,11 +210,14 @@ def test_clusters_of_another_environment_count_and_are_named_by_file(tmp_path, m
                 cluster: [aks-a, aks-b]
             steps:
               - run: az aks get-credentials -n ${{ matrix.cluster }} -g rg-prod
-        """, {"dev/main.tf": CLUSTER.format(key="dev", name="aks-a", region="eastus2", group="rg-dev", extra="")})
+        """, {"dr/main.tf": CLUSTER.format(key="dr", name="aks-a", region="westus3", group="rg-prod-dr", extra=""),
+              # Another environment's cluster of the same name is not this pipeline's to deploy.
+              "dev/main.tf": CLUSTER.format(key="dev", name="aks-a", region="eastus2", group="rg-dev", extra="")})
     assert findings_for(["."], RULES) == [("BCDR701", ".github/workflows/deploy.yml", 9)]
     (finding,) = run(["."], RULES)
     assert ("('aks-a' in rg-prod (infra/main.tf), 'aks-b' in rg-prod) "
-            "but not to 'aks-a' in rg-dev (dev/main.tf)") in finding.message
+            "but not to 'aks-a' in rg-prod-dr (dr/main.tf)") in finding.message
+    assert related_of(finding) == [("dr/main.tf", 3)]
 
 
 def test_deploying_a_bicep_file_deploys_the_clusters_of_its_modules(tmp_path, monkeypatch):

@@ -308,8 +308,9 @@ def test_variables_and_locals_of_any_type_and_indexing(tmp_path):
 @pytest.mark.parametrize(
     ("expression", "unresolved_text", "reason"),
     [
-        ('"a%{if true}b%{endif}"', '"a%{if true}b%{endif}"', "string template directive (%{ ... })"),
-        ("<<EOT\n%{if true}x%{endif}\nEOT\n", "<<EOT\n%{if true}x%{endif}\nEOT", "heredoc with a template directive (%{ ... })"),
+        ('"a%{if var.x}b%{endif}"', '"a%{if var.x}b%{endif}"', "var.x: variable is not declared in this folder"),
+        ("<<EOT\n%{for z in var.x}${z}%{endfor}\nEOT\n", "<<EOT\n%{for z in var.x}${z}%{endfor}\nEOT",
+         "var.x: variable is not declared in this folder"),
         ("<<EOT\n${var.x}\nEOT\n", "<<EOT\n${var.x}\nEOT", "var.x: variable is not declared in this folder"),
         ("var.missing", "var.missing", "variable is not declared in this folder"),
         ("local.missing", "local.missing", "local value is not declared in this folder"),
@@ -374,6 +375,11 @@ def test_syntax_errors_name_file_line_and_column_and_other_files_still_load(at_r
         ('locals {\n  a = @x\n}\n', 2, 7, "unexpected '@'"),
         ('locals {\n  a = <<EOT\nno end marker\n}\n', 4, 1,
          "unexpected end of file (unclosed block, bracket or string?)"),
+        # The file ends inside an open bracket: not "unexpected" at the start of what is open.
+        ('location = "eastus"\ntier = [\n', 2, 1, "unexpected end of file (unclosed block, bracket or string?)"),
+        ('a = "x"\nb = {\n  c = 1\n', 3, 1, "unexpected end of file (unclosed block, bracket or string?)"),
+        ('x {\n  a = (1 + \n', 2, 1, "unexpected end of file (unclosed block, bracket or string?)"),
+        ('a = 1\n}\n', 2, 1, "unexpected '}'"),
     ],
 )
 def test_syntax_errors_point_at_the_first_mistake(tmp_path, text, line, column, what):

@@ -270,6 +270,30 @@ def test_a_broken_tfvars_file_is_bcdr001_through_the_cli(tree):
     assert [(f.rule_id, f.location.path) for f in run(["."], ["BCDR001"])] == [("BCDR001", "terraform.tfvars")]
 
 
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        # Terraform: "Attribute redefined"; the first value is not silently replaced by a guess.
+        ('location = "westus"\nsku = "basic"\nlocation = "northeurope"\n',
+         "argument 'location' is set twice in this file", 3),
+        # Terraform: "Variables not allowed", "Function calls not allowed" (also inside values).
+        ('sku = "basic"\nlocation = var.region\n', "variables may not be used in a variables file", 2),
+        ('location = lower("WestUS")\n', "functions may not be called in a variables file", 1),
+        ('sku = "basic"\nzones = [local.zone, "2"]\n', "variables may not be used in a variables file", 2),
+    ],
+)
+def test_what_terraform_rejects_in_a_tfvars_file_is_bcdr001_at_its_line(tree, text, message, line):
+    result = load_modules(tree({"main.tf": _VARIABLES + _CLUSTER, "terraform.tfvars": text}))
+    assert errors(result) == [(message, "terraform.tfvars", line)]
+
+
+def test_a_for_expression_over_literals_in_a_tfvars_file_is_a_value(tree):
+    folders = tree({"main.tf": _VARIABLES + _CLUSTER,
+                    "terraform.tfvars": 'location = [for r in ["westus3"] : r][0]\n'})
+    result = load_modules(folders)
+    assert (errors(result), result.resources[0].region) == ([], "westus3")
+
+
 # -- nested blocks written with dynamic --------------------------------------------------------
 
 
@@ -324,6 +348,29 @@ def test_a_dynamic_nested_block_that_is_empty_or_does_not_set_the_argument_leave
     assert "load_balancer_sku" not in c.attrs
     c, _d = _clusters(tree, _profile("var.unknown", '      network_plugin = "azure"'))
     assert "load_balancer_sku" not in c.attrs
+
+
+def test_a_system_pool_written_in_a_dynamic_block_of_unknown_for_each_is_unlisted_not_absent(tree):
+    tree({"main.tf": '''variable "system_pools" {}
+resource "azurerm_kubernetes_cluster" "c" {
+  name                = "aks"
+  location            = "eastus2"
+  resource_group_name = "rg"
+  dns_prefix          = "aks"
+  sku_tier            = "Standard"
+  dynamic "default_node_pool" {
+    for_each = var.system_pools
+    content {
+      name       = default_node_pool.key
+      node_count = 1
+    }
+  }
+}
+'''})
+    (cluster,) = load_modules({".": ["main.tf"]}).resources
+    assert unresolved(cluster.get("children")) == ("var.system_pools", "variable has no default", "main.tf", 9)
+    # BCDR803 cannot check the pool's size: it says so instead of passing the cluster.
+    assert findings_for(["."], ["BCDR803", "BCDR002"]) == [("BCDR002", "main.tf", 9)]
 
 
 # -- heredocs ----------------------------------------------------------------------------------
@@ -502,3 +549,25 @@ def test_modules_that_call_each_other_are_an_error_not_a_loop(tree):
     result = load_modules(folders)
     assert errors(result) == [("module 'a' calls the module it is in (a)", "b/main.tf", 1)]
     assert [r.key for r in result.resources] == ["tf:a:azurerm_kubernetes_cluster.c"]
+
+
+def test_modules_nested_deeper_than_the_limit_are_an_unread_deployment_not_a_crash(tree):
+    from bcdr_lint.loaders.terraform_modules_eval import MAX_DEPTH
+
+    depth = 150  # deep enough that following every level overflowed the Python stack
+    files = {"root/main.tf": 'module "m" {\n  source = "../m0"\n}\n'
+                             'output "id" {\n  value = module.m.id\n}\n'}
+    for level in range(depth):
+        if level < depth - 1:
+            files[f"m{level}/main.tf"] = (f'module "next" {{\n  source = "../m{level + 1}"\n}}\n'
+                                          'output "id" {\n  value = module.next.id\n}\n')
+        else:
+            files[f"m{level}/main.tf"] = _VARIABLES + _CLUSTER + \
+                'output "id" {\n  value = azurerm_kubernetes_cluster.c.id\n}\n'
+    result = load_modules(tree(files))
+    assert errors(result) == []
+    (unread,) = result.resources
+    assert unread.kind is Kind.UNREAD_DEPLOYMENT
+    assert unread.key == "tf:root:" + ".".join(["module.m", *["module.next"] * MAX_DEPTH])
+    assert (unread.location.path, unread.get("reason")) == (
+        f"m{MAX_DEPTH - 1}/main.tf", f"modules nested more than {MAX_DEPTH} levels deep are not read")

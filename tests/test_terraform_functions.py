@@ -85,6 +85,23 @@ def probe(tmp_path: Path, expression: str) -> object:
         ("[for s in azurerm_subnet.s : s.name]", ["snet-0", "snet-1"]),
         ('concat(["x"], local.zones)[3]', "3"),
         ('local.tags["team"] == null ? "unowned" : "owned"', "unowned"),
+        # Set functions and reductions (checked with terraform console 1.11): for_each keys
+        # built from the product of regions and pools.
+        ('setproduct(["b", "a"], [2, 1])', [["b", 2], ["b", 1], ["a", 2], ["a", 1]]),
+        ('{ for p in setproduct(keys(var.regions), ["sys", "usr"]) : join("-", p) => p[1] }',
+         {"east-sys": "sys", "east-usr": "usr", "west-sys": "sys", "west-usr": "usr"}),
+        ('setproduct(["a"], [])', []),
+        ('setunion(["b", "a"], ["c", "a"])', ["a", "b", "c"]),
+        ("setunion([1, 10, 2], [3])", [1, 2, 3, 10]),
+        ('setintersection(["b", "a", "c"], ["c", "a"])', ["a", "c"]),
+        ('setsubtract(["b", "a", "c"], ["a"])', ["b", "c"]),
+        ('[alltrue(["true", true]), alltrue([]), anytrue([]), anytrue(["false", true])]', [True, True, False, True]),
+        ('sum([1, 2.5, "3"])', 6.5),
+        ('chunklist(["a", "b", "c"], 2)', [["a", "b"], ["c"]]),
+        ('chunklist(["a", "b", "c"], 0)', [["a", "b", "c"]]),
+        ('formatlist("%s-%s", ["a", "b"], "x")', ["a-x", "b-x"]),
+        ('strrev("abc")', "cba"),
+        ('split("", "abc")', ["a", "b", "c"]),
     ],
 )
 def test_functions_and_expressions_on_known_values(tmp_path, expression, expected):
@@ -102,6 +119,7 @@ def test_functions_and_expressions_on_known_values(tmp_path, expression, expecte
         ('join(",", ["a", var.unknown])', "var.unknown", "variable has no default"),
         ("length(var.unknown)", "var.unknown", "variable has no default"),
         ("[for z in var.unknown : z]", "var.unknown", "variable has no default"),
+        ('setproduct(["a"], [var.unknown])', "var.unknown", "variable has no default"),
         ('try(var.unknown, "fallback")', "var.unknown", "variable has no default"),  # unknown, not failing
         ("timestamp()", "timestamp()", "function timestamp() is not evaluated statically"),
         ('provider::azurerm::normalise_resource_id("x")', 'provider::azurerm::normalise_resource_id("x")',
@@ -122,6 +140,10 @@ def test_an_unknown_input_or_function_gives_an_unknown_result(tmp_path, expressi
         ('tonumber("two")', "tonumber(): expected a number, found a string"),
         ('element([], 0)', "element(): the list is empty"),
         ("upper()", "upper() does not take 0 arguments"),
+        ('setproduct(["a"])', "setproduct(): at least two arguments are required"),
+        ("sum([])", "sum(): cannot sum an empty list"),
+        ("alltrue([1])", "alltrue(): element 0: bool required"),
+        ('formatlist("%s-%s", ["a", "b"], ["x"])', "formatlist(): the list arguments have different lengths"),
         ('try(local.tags.missing, local.zones[9])',
          "no argument of try() can be evaluated (the last: local.zones[9]: index 9 not found in this value)"),
     ],

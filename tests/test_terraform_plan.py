@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from bcdr_lint.engine import load
 from bcdr_lint.loaders import arm
 from bcdr_lint.loaders.base import LoadResult
+from bcdr_lint.loaders.discover import discover
 from bcdr_lint.loaders.terraform import load_modules
 from bcdr_lint.loaders.terraform_plan import is_plan, load_plan, reconcile
 from bcdr_lint.model import Kind, Model, Resource, Unresolved
 from bcdr_lint.model import azure_id
+from tests.helpers import findings_for
 
 ROOT = "tests/inputs/terraform_plan"
 PLAN = f"{ROOT}/plan.json"
@@ -207,3 +210,128 @@ def test_a_check_of_plan_and_source_together_holds_each_resource_once_at_its_sou
     assert [f.location.path for f in both.findings] == [f"{CHILD}/main.tf"] * len(both.findings)
     assert {f.rule_id for f in both.findings} == {f.rule_id for f in plan_only.findings}
     assert source_only.model.resources  # the source alone is read too
+
+
+# -- what a plan leaves to apply time -----------------------------------------------------------
+
+UNKNOWN = "tests/inputs/terraform_plan_unknown/plan.json"
+
+
+def test_nested_blocks_a_plan_leaves_to_apply_are_unresolved_not_absent(at_root):
+    found = by_address(plan(UNKNOWN).resources, UNKNOWN)
+    cus = 'module.stamp["cus"].module.aks.azurerm_kubernetes_cluster.this[0]'
+    # "georeplications": true — the replicas are not known, so no registry "without replicas".
+    replica = found["azurerm_container_registry.acr/georeplications[0]"]
+    assert (replica.kind, replica.region.expression, replica.region.reason, replica.location.start_line) == (
+        Kind.REGISTRY_REPLICA, "georeplications", "known only after apply (the plan does not know it)", 14)
+    # "network_profile": true — its load balancer SKU is not the provider default, it is unknown.
+    lb = found[cus].get("load_balancer_sku")
+    assert isinstance(lb, Unresolved) and (lb.expression, lb.location.start_line) == ("network_profile", 82)
+    assert isinstance(found[cus].get("sku_tier"), Unresolved)
+    assert isinstance(found[f"{cus}/default_node_pool"].get("zones"), Unresolved)
+    # The known cluster of the other stamp keeps its values.
+    eus2 = found['module.stamp["eus2"].module.aks.azurerm_kubernetes_cluster.this[0]']
+    assert (eus2.region, eus2.get("load_balancer_sku"), eus2.get("sku_tier")) == ("eastus2", "standard", "standard")
+
+
+def test_a_registry_whose_replicas_a_plan_leaves_to_apply_is_no_missing_replica(at_root):
+    # Was BCDR402 at line 7 ("no replicas"); now the replicas BCDR402 needs are unresolved.
+    assert findings_for([UNKNOWN], ["BCDR402", "BCDR002"]) == [("BCDR002", UNKNOWN, 14)]
+
+
+def test_a_state_with_module_instances_keys_them_by_address(tmp_path):
+    def cluster(address: str, name: str, location: str) -> dict:
+        return {"address": address, "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "this",
+                "index": 0, "values": {"name": name, "location": location, "resource_group_name": "rg",
+                                       "sku_tier": "Standard", "default_node_pool": [{"name": "system",
+                                                                                      "zones": ["1", "2"]}]}}
+
+    state = {"format_version": "1.0", "terraform_version": "1.9.8", "values": {"root_module": {"child_modules": [
+        {"address": 'module.aks["east"]', "resources": [
+            cluster('module.aks["east"].azurerm_kubernetes_cluster.this[0]', "aks-east", "eastus2")]},
+        {"address": 'module.aks["west"]', "resources": [
+            cluster('module.aks["west"].azurerm_kubernetes_cluster.this[0]', "aks-west", "westus3"),
+            {"address": 'module.aks["west"].data.azurerm_client_config.current', "mode": "data",
+             "type": "azurerm_client_config", "name": "current", "values": {}}]},
+    ]}}}
+    path = tmp_path / "terraform.tfstate.json"
+    path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    result = load_plan(str(path), state, path.read_text(encoding="utf-8"))
+    assert [(r.key.split(":", 2)[2], r.region, r.get("sku_tier")) for r in result.resources] == [
+        ('module.aks["east"].azurerm_kubernetes_cluster.this[0]', "eastus2", "standard"),
+        ('module.aks["east"].azurerm_kubernetes_cluster.this[0]/default_node_pool', None, None),
+        ('module.aks["west"].azurerm_kubernetes_cluster.this[0]', "westus3", "standard"),
+        ('module.aks["west"].azurerm_kubernetes_cluster.this[0]/default_node_pool', None, None),
+    ]
+
+
+def test_a_deposed_object_does_not_hide_what_the_new_instance_leaves_to_apply(tmp_path):
+    address = "azurerm_kubernetes_cluster.this"
+    values = {"name": "aks", "location": "eastus2", "resource_group_name": "rg",
+              "default_node_pool": [{"name": "system", "node_count": 3}]}
+    data = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+        {"address": address, "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "this",
+         "values": values}]}},
+        "resource_changes": [
+            {"address": address, "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "this",
+             "change": {"actions": ["create", "delete"], "after": values, "after_unknown": {"sku_tier": True}}},
+            # create_before_destroy left an old object behind: it is destroyed, nothing is unknown.
+            {"address": address, "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "this",
+             "deposed": "00000001", "change": {"actions": ["delete"], "after": None, "after_unknown": {}}},
+        ]}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    (cluster, _pool) = load_plan(str(path), data, path.read_text(encoding="utf-8")).resources
+    tier = cluster.get("sku_tier")
+    assert isinstance(tier, Unresolved) and tier.reason == "known only after apply (the plan does not know it)"
+
+
+STAMPS = "tests/inputs/terraform_plan_stamps"
+
+
+def test_a_plan_of_module_and_resource_instances_merges_into_the_source_instances(at_root):
+    model = load(discover([STAMPS]))
+    assert model.parse_errors == ()
+    found = {r.key: r for r in model.resources}
+    module = f"{STAMPS}/modules/aks/main.tf"
+    # One resource per address, keyed as the source keys it, at the source lines, with the
+    # plan's values: the plan says sku_tier "Free" and zone 1 only where the code leaves them open.
+    assert {key.split(":", 2)[2]: (r.location.path, r.location.start_line, r.get("sku_tier") or r.get("zones"))
+            for key, r in found.items()} == {
+        'module.aks["cus"].azurerm_kubernetes_cluster.this': (module, 4, "free"),
+        'module.aks["cus"].azurerm_kubernetes_cluster.this/default_node_pool': (module, 9, ["1", "2", "3"]),
+        'module.aks["cus"].azurerm_kubernetes_cluster_node_pool.this["apps"]': (module, 15, ["1"]),
+        'module.aks["cus"].azurerm_kubernetes_cluster_node_pool.this["batch"]': (module, 15, ["1"]),
+        'module.aks["eus2"].azurerm_kubernetes_cluster.this': (module, 4, "free"),
+        'module.aks["eus2"].azurerm_kubernetes_cluster.this/default_node_pool': (module, 9, ["1", "2", "3"]),
+        'module.aks["eus2"].azurerm_kubernetes_cluster_node_pool.this["apps"]': (module, 15, ["1"]),
+    }
+    assert all(key.startswith(f"tf:{STAMPS}/root:") for key in found)
+    # The pools' kubernetes_cluster_id is unknown in the plan; the configuration names the cluster.
+    pool = found[f'tf:{STAMPS}/root:module.aks["cus"].azurerm_kubernetes_cluster_node_pool.this["batch"]']
+    assert model.target(pool, "cluster").name == "aks-cus"
+    assert findings_for([STAMPS], ["BCDR801"]) == [("BCDR801", module, 20)] * 3
+
+
+def test_a_plan_says_what_a_module_call_the_model_cannot_read_deploys(at_root):
+    # The module folder is not checked: the source alone has an unread deployment at the call,
+    # which makes rules about all clusters hold back. The root's plan lists what it deploys.
+    model = load(discover([f"{STAMPS}/root"]))
+    assert model.of_kind(Kind.UNREAD_DEPLOYMENT) == []
+    assert sorted(r.name for r in model.of_kind(Kind.AKS_CLUSTER)) == ["aks-cus", "aks-eus2"]
+    assert [f for f in findings_for([f"{STAMPS}/root"]) if f[0] == "BCDR002"] == []
+
+
+def test_a_system_pool_a_plan_leaves_to_apply_is_unlisted(tmp_path):
+    values = {"name": "aks", "location": "eastus2", "resource_group_name": "rg", "sku_tier": "Standard"}
+    data = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+        {"address": "azurerm_kubernetes_cluster.c", "mode": "managed", "type": "azurerm_kubernetes_cluster",
+         "name": "c", "values": values}]}},
+        "resource_changes": [{"address": "azurerm_kubernetes_cluster.c",
+                              "change": {"actions": ["create"], "after_unknown": {"default_node_pool": True}}}]}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    (cluster,) = load_plan(str(path), data, path.read_text(encoding="utf-8")).resources
+    pools = cluster.get("children")
+    assert isinstance(pools, Unresolved)
+    assert (pools.expression, pools.reason) == ("default_node_pool", "known only after apply (the plan does not know it)")

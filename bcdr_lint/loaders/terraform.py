@@ -9,7 +9,8 @@ All folders of a run are read for their module calls before any is evaluated: a 
 another one calls is a child module, instantiated once per call and per ``count``/``for_each``
 instance with the caller's values (``terraform_modules``), never on its own; every other folder
 is a root module. A root's variables come from its defaults, then the variable files Terraform
-loads by itself, then ``--var-file`` files in order (``terraform_tfvars``). A root named with
+loads by itself, then ``--var-file`` files in order (``terraform_tfvars``), each converted to
+the variable's type as Terraform converts it (``optional()`` defaults included). A root named with
 ``--param-file FOLDER=FILE.tfvars`` is deployed once per such file (after the other files), as
 ``terraform plan -var-file`` would: its resources carry that ``deployment`` and ``@FILE`` in
 their keys.
@@ -203,7 +204,7 @@ def _instantiate(evaluator: Evaluator, inherited: Unresolved | None, tree: Modul
             call = tree.call(evaluator.scope.folder, name)
             if call is not None and found.error is None:
                 key = terraform_modules.unread_key(evaluator.key_space, prefix, name)
-                result.resources.append(terraform_modules.unread_deployment(call, key, deployed))
+                result.resources.append(terraform_modules.unread_deployment(call, key, deployed, found.reason))
             continue
         for child in found.children:
             _instantiate(child, deployed, tree, result)

@@ -1,4 +1,5 @@
-"""Terraform expressions that need no scope: literals, strings and templates, collections,
+"""Terraform expressions that need no scope: literals, strings and templates (directives and
+heredocs with interpolations are ``terraform_templates``), collections,
 operators, function calls (``terraform_functions``), ``for`` expressions, and the steps after a
 value (``.attr``, ``[index]``, splats), over tree-sitter nodes. References (``var.x``,
 ``azurerm_subnet.s.id``) are the subclass's (``terraform_eval.Evaluator``): ``_traversal`` is
@@ -12,6 +13,7 @@ from tree_sitter import Node
 
 from bcdr_lint.loaders import terraform_functions as functions
 from bcdr_lint.loaders import terraform_literals as literals
+from bcdr_lint.loaders import terraform_templates as templates
 from bcdr_lint.loaders.terraform_hcl import BINARY_OPERATORS, SourceFile, sole_interpolation, terms
 from bcdr_lint.loaders.terraform_literals import EvalError
 from bcdr_lint.loaders.terraform_types import azure_id_text
@@ -108,6 +110,8 @@ class Expressions:
         return self.eval(if_true if value else if_false, file, env)
 
     def _string(self, node: Node, file: SourceFile, env: Env) -> Any:
+        if templates.has_directive(node):
+            return templates.render(node, file, env, lambda expr, bound: self.eval(expr, file, bound))
         parts = node.children
         inner = sole_interpolation(node)
         if inner is not None:
@@ -152,34 +156,11 @@ class Expressions:
 
     def _heredoc(self, node: Node, file: SourceFile, env: Env) -> Any:
         """``<<EOT`` / ``<<-EOT``: like a quoted template, except that backslashes are literal
-        and ``<<-`` strips the indentation the body's lines share, as written (before any
-        interpolation is evaluated)."""
+        and ``<<-`` strips the indentation the body's lines share (``terraform_templates``)."""
         text = file.source(node)
-        trim = text.startswith("<<-")
-        parts = node.children
-        if any(part.type == "template_directive" for part in parts):
-            return Unresolved(text, "heredoc with a template directive (%{ ... })")
-        interpolations = [part for part in parts if part.type == "template_interpolation"]
-        if not interpolations:
-            return literals.heredoc(text, trim=trim, text=text)
-        body_start = file.data.index(b"\n", node.start_byte) + 1
-        body_end = file.data.rfind(b"\n", body_start, parts[-1].start_byte) + 1  # the closing marker's line
-        segments: list[str] = []
-        values: list[str] = []
-        position = body_start
-        for part in interpolations:
-            segments.append(file.between(position, part.start_byte))
-            position = part.end_byte
-            expr = next(c for c in part.named_children if c.type == "expression")
-            piece = literals.template_text(self.eval(expr, file, env), file.source(expr))
-            if isinstance(piece, Unresolved):
-                return piece
-            values.append(piece)
-        segments.append(file.between(position, max(body_end, position)))
-        strips = [(inside[1].type == "strip_marker", inside[-2].type == "strip_marker")
-                  for inside in (part.named_children for part in interpolations)]
-        pieces = literals.heredoc_literals(segments, strips, trim=trim)
-        return "".join(piece for pair in zip(pieces, [*values, ""]) for piece in pair)
+        if any(part.type in ("template_interpolation", "template_directive") for part in node.children):
+            return templates.render(node, file, env, lambda expr, bound: self.eval(expr, file, bound))
+        return literals.heredoc(text, trim=text.startswith("<<-"), text=text)
 
     def _object(self, node: Node, file: SourceFile, env: Env) -> Any:
         result: dict[str, Any] = {}

@@ -22,6 +22,7 @@ import re
 from typing import Any, Callable
 
 from bcdr_lint.loaders import terraform_functions_collections as collections
+from bcdr_lint.loaders import terraform_functions_sets as sets
 from bcdr_lint.loaders.terraform_function_args import Fail, Unknown, as_list, is_number, known, number, string, type_name, whole
 from bcdr_lint.loaders.terraform_literals import EvalError
 from bcdr_lint.model import Unresolved
@@ -107,6 +108,16 @@ class _Formatter:
         raise Fail(f"unsupported verb %{verb}")
 
 
+def _formatlist(spec: Any, *args: Any) -> list[str]:
+    """``format`` once per element: list arguments go element by element (all the same
+    length), other arguments are repeated."""
+    lengths = {len(value) for value in args if isinstance(value, list)}
+    if len(lengths) > 1:
+        raise Fail("the list arguments have different lengths")
+    count = lengths.pop() if lengths else 1
+    return [_format(spec, *(value[i] if isinstance(value, list) else value for value in args)) for i in range(count)]
+
+
 def _join(separator: Any, *lists: Any) -> str:
     if not lists:
         raise Fail("needs at least one list")
@@ -114,10 +125,10 @@ def _join(separator: Any, *lists: Any) -> str:
 
 
 def _split(separator: Any, text: Any) -> list[str]:
-    separator = string(separator)
+    separator, text = string(separator), string(text)
     if not separator:
-        raise Fail("the separator must not be empty")
-    return string(text).split(separator)
+        return list(text)  # Go's strings.Split: one element per character
+    return text.split(separator)
 
 
 def _replace(text: Any, search: Any, replacement: Any) -> str:
@@ -173,7 +184,10 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "substr": _substr,
     "startswith": lambda s, p: string(s).startswith(string(p)),
     "endswith": lambda s, p: string(s).endswith(string(p)),
+    "formatlist": _formatlist,
+    "strrev": lambda s: string(s)[::-1],
     **collections.FUNCTIONS,
+    **sets.FUNCTIONS,
 }
 
 # Functions that look at their arguments in order and may not need the unknown ones.

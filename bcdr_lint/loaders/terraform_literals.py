@@ -60,34 +60,6 @@ def heredoc(raw: str, *, trim: bool, text: str) -> str | Unresolved:
     return body.replace("$${", "${").replace("%%{", "%{")
 
 
-def heredoc_literals(segments: list[str], strips: list[tuple[bool, bool]], *, trim: bool) -> list[str]:
-    """The literal text of a heredoc body around its interpolations.
-
-    ``segments`` are the body as written, cut at each interpolation (one more than there are
-    interpolations); ``strips`` says for each interpolation whether a ``~`` strips the
-    whitespace before and after it. With ``trim`` (``<<-``), each line loses the indentation
-    the non-blank lines share; an interpolation counts as text on its line.
-    """
-    body = _PLACEHOLDER.join(segments)
-    lines = [line[:-1] if line.endswith("\r") else line for line in body.split("\n")[:-1]]
-    if trim:
-        indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
-        cut = min(indents, default=0)
-        lines = [line[cut:] for line in lines]
-    pieces = "".join(line + "\n" for line in lines).split(_PLACEHOLDER)
-    for index, (before, after) in enumerate(strips):
-        if before:
-            pieces[index] = pieces[index].rstrip()
-        if after:
-            pieces[index + 1] = pieces[index + 1].lstrip()
-    return [piece.replace("$${", "${").replace("%%{", "%{") for piece in pieces]
-
-
-# Stands for an interpolation while lines are measured: a NUL cannot be in the text (read_text
-# refuses it), and it is not whitespace, so it counts as text on its line.
-_PLACEHOLDER = "\x00"
-
-
 def number(token: str) -> int | float:
     try:
         return int(token)

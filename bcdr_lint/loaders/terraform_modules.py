@@ -108,15 +108,16 @@ class ModuleTree:
         return set(self._scopes)
 
 
-def unread_deployment(call: ModuleCall, key: str, deployed: Unresolved | None) -> Resource:
-    """The call as a deployment the model does not hold (``key``: its instance's address)."""
+def unread_deployment(call: ModuleCall, key: str, deployed: Unresolved | None, reason: str | None = None) -> Resource:
+    """The call as a deployment the model does not hold (``key``: its instance's address;
+    ``reason``: why, if not that the source is remote or not checked)."""
     resource = Resource(
         kind=Kind.UNREAD_DEPLOYMENT,
         key=key,
         name=call.name,
         location=call.block.location,
         source_type="module",
-        attrs={"source": call.source, "reason": call.reason},
+        attrs={"source": call.source, "reason": reason or call.reason},
         attr_locations={"source": call.source_argument.location},
     )
     return with_deployed(resource, deployed) if deployed is not None else resource

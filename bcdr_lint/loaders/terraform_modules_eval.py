@@ -1,6 +1,7 @@
-"""Module instances in the evaluator: variables (a root's values, or the module call's), the
-module calls a module makes (each instance a child evaluator with its own context) and the
-outputs callers read. A mixin of ``terraform_eval.Evaluator``.
+"""Module instances in the evaluator: variables (a root's values, or the module call's,
+converted to the variable's type with its ``optional()`` defaults: ``terraform_vartypes``),
+the module calls a module makes (each instance a child evaluator with its own context, at most
+``MAX_DEPTH`` levels deep) and the outputs callers read. A mixin of ``terraform_eval.Evaluator``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, Protocol
 
 from bcdr_lint.loaders import terraform_instances as instances
+from bcdr_lint.loaders import terraform_vartypes as vartypes
 from bcdr_lint.loaders.terraform_dynamic import MISSING
 from bcdr_lint.loaders.terraform_expressions import Env
 from bcdr_lint.loaders.terraform_hcl import Argument, Block, SourceFile
@@ -18,6 +20,10 @@ from bcdr_lint.model import ParseError, Ref, Unresolved
 
 if TYPE_CHECKING:
     from bcdr_lint.loaders.terraform_eval import Evaluator
+
+
+# How deep module calls are followed (a root calling a module is one level).
+MAX_DEPTH = 32
 
 
 @dataclass
@@ -31,6 +37,7 @@ class ModuleScope:
     data: dict[str, Block] = field(default_factory=dict)
     outputs: dict[str, Block] = field(default_factory=dict)
     modules: dict[str, Block] = field(default_factory=dict)  # module calls, by name
+    types: dict[str, Any] = field(default_factory=dict)  # variable name -> its parsed type constraint
 
 
 class ChildModules(Protocol):
@@ -86,6 +93,11 @@ class ModuleValues:
         block = self.scope.variables.get(name)
         if block is None:
             return Unresolved(f"var.{name}", "variable is not declared in this folder")
+        return vartypes.conform(self._given(name, block), self._type(name, block), f"var.{name}")
+
+    def _given(self, name: str, block: Block) -> Any:
+        """The value before conversion: the module call's, a root's variables files', else the
+        default. A null where ``nullable = false`` means the default."""
         context = self.context
         default = block.arguments.get("default")
         if context.call is not None and context.caller is not None:
@@ -98,10 +110,21 @@ class ModuleValues:
                 where = f"{context.call.location.path}:{context.call.location.start_line}"
                 return Unresolved(f"var.{name}", f"the module call at {where} does not set it and it has no default")
         elif name in context.variables:
-            return context.variables[name]
+            value = context.variables[name]
+            if value is not None or default is None or not _not_nullable(self, block):
+                return value
         if default is None:
             return Unresolved(f"var.{name}", "variable has no default")
         return self.value_of(default)
+
+    def _type(self, name: str, block: Block) -> vartypes.VarType | None:
+        """The variable's type constraint, read once per folder (every instance shares it)."""
+        types = self.scope.types
+        if name not in types:
+            arg = block.arguments.get("type")
+            evaluate = self.eval  # type: ignore[attr-defined]  # Expressions, later in the MRO
+            types[name] = vartypes.parse_type(arg.expr, arg.file, evaluate) if arg is not None else None
+        return types[name]
 
     def module(self, name: str) -> ModuleInstances | None:
         """The instances of the module call ``name`` (None when there is no such call)."""
@@ -120,6 +143,9 @@ class ModuleValues:
         elif child.folder in self.context.ancestry or child.folder == self.scope.folder:
             found.reason = "the module calls itself"
             found.error = ParseError(f"module {name!r} calls the module it is in ({child.folder})", block.location)
+        elif len(self.context.ancestry) >= MAX_DEPTH:
+            # Each level costs Python stack frames; real repositories nest a handful of levels.
+            found.reason = f"modules nested more than {MAX_DEPTH} levels deep are not read"
         else:
             ancestry = (*self.context.ancestry, self.scope.folder)
             for address, member in expansion.members:

@@ -21,8 +21,8 @@ from typing import Any, Callable
 
 from bcdr_lint.loaders.base import LineIndex, LoadResult
 from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, scan
-from bcdr_lint.loaders.terraform_eval import Evaluator, ModuleContext, ModuleScope
-from bcdr_lint.loaders.terraform_hcl import Argument
+from bcdr_lint.loaders.terraform_eval import MISSING, Evaluator, ModuleContext, ModuleScope
+from bcdr_lint.loaders.terraform_hcl import Argument, Block
 from bcdr_lint.loaders.terraform_plan_reconcile import reconcile
 from bcdr_lint.loaders.terraform_plan_refs import ConfigRefs
 from bcdr_lint.loaders.terraform_resources import ResourceBuilder
@@ -76,7 +76,8 @@ def _after_unknown(data: dict[str, Any]) -> dict[str, Any]:
     """Resource address -> its ``after_unknown`` object (which attributes only apply will know)."""
     found: dict[str, Any] = {}
     for change in data.get("resource_changes") or ():
-        if isinstance(change, dict) and isinstance(change.get("address"), str):
+        # A deposed object (an old instance being destroyed) shares the address of the new one.
+        if isinstance(change, dict) and isinstance(change.get("address"), str) and not change.get("deposed"):
             after_unknown = (change.get("change") or {}).get("after_unknown")
             if isinstance(after_unknown, dict):
                 found[change["address"]] = after_unknown
@@ -115,6 +116,8 @@ class PlanBlock:
         self.type, self.labels = block_type, labels
         self.arguments: dict[str, PlanArgument] = {}
         self.blocks: list[PlanBlock] = []
+        # Attributes known only after apply: nested blocks among them are not known to be absent.
+        self.unknown: dict[str, PlanArgument] = {}
         self._span, self._locate = span, locate
 
     @cached_property
@@ -143,6 +146,25 @@ class PlanEvaluator(Evaluator):
 
     def resource_reference(self, arg: Argument, attribute: str) -> str | None:
         return None  # no expressions: references are made from ids (or ConfigRefs)
+
+    def blocks(self, block: Block, block_type: str) -> tuple[list[Block], list[Unresolved]]:
+        """Nested blocks; a list the plan leaves to apply time (``"georeplications": true``
+        in ``after_unknown``) is not known, as a ``dynamic`` block whose for_each is not."""
+        found, unknown = super().blocks(block, block_type)
+        cause = _unknown_block(block, block_type)
+        return (found, [*unknown, cause]) if cause is not None and not found else (found, unknown)
+
+    def nested_argument(self, block: Block, block_type: str, name: str) -> tuple[Any, Argument | None]:
+        value, arg = super().nested_argument(block, block_type, name)
+        cause = _unknown_block(block, block_type) if value is MISSING else None
+        return (cause, None) if cause is not None else (value, arg)
+
+
+def _unknown_block(block: Any, block_type: str) -> Unresolved | None:
+    arg = getattr(block, "unknown", {}).get(block_type)
+    if arg is None:
+        return None
+    return Unresolved(block_type, arg.value.reason, arg.location)
 
 
 class _Reader:
@@ -193,3 +215,5 @@ class _Reader:
                 # Located at the object the attribute belongs to: it is not written in the file.
                 block.arguments[name] = PlanArgument(name, value, self.text, (values.start, values.end),
                                                      self.locate, text=name)
+                if isinstance(value, Unresolved):
+                    block.unknown[name] = block.arguments[name]

@@ -20,7 +20,7 @@ import posixpath
 import re
 from typing import Any
 
-from bcdr_lint.model import Ref, Resource, Unresolved, is_resolved
+from bcdr_lint.model import Kind, Ref, Resource, Unresolved, is_resolved
 
 _KEY = r'\[(?:"(?:[^"\\]|\\.)*"|\d+)\]'
 _SEGMENT = rf"(?:module\.[\w-]+|(?:data\.)?[A-Za-z][\w-]*\.[\w-]+)(?:{_KEY})?"
@@ -28,6 +28,8 @@ _ADDRESS = re.compile(rf"^((?:module\.[\w-]+(?:{_KEY})?\.)*(?:data\.)?[A-Za-z][\
 _SOURCE_KEY = re.compile(rf"^tf:(.*?):({_SEGMENT}(?:\.{_SEGMENT})*(?:/.*)?)$", re.S)
 _TOKEN = re.compile(rf"(module\.[\w-]+|(?:data\.)?[A-Za-z][\w-]*\.[\w-]+)((?:{_KEY})?)")
 _ANY_KEY = re.compile(_KEY)
+# An unread module call: ``tf:<space>:module.a["x"].module.b`` (module segments only).
+_CALL_KEY = re.compile(rf"^tf:(.*?):((?:module\.[\w-]+(?:{_KEY})?\.)*module\.[\w-]+)$", re.S)
 
 
 def reconcile(resources: list[Resource]) -> list[Resource]:
@@ -47,6 +49,9 @@ def reconcile(resources: list[Resource]) -> list[Resource]:
         space = source.root_of(path, [rest for _resource, rest in entries])
         if space is None:
             continue
+        # A module call the source could not read (registry, remote, not checked): the plan
+        # lists what it deploys, so it is no longer an unknown deployment.
+        consumed.update(id(call) for call in source.unread_calls(space, [rest for _resource, rest in entries]))
         merged_parents: set[str] = set()  # plan addresses merged into a source resource
         for resource, rest in entries:
             match = source.match(space, rest)
@@ -89,8 +94,13 @@ class _SourceIndex:
         self.exact: dict[tuple[str, str], Resource] = {}
         self.stand_ins: dict[tuple[str, str], list[tuple[str, Resource]]] = {}
         self._children: dict[tuple[str, str], list[Resource]] = {}
+        self._unread: dict[str, list[tuple[str, Resource]]] = {}  # module calls not read, by space
         for resource in resources:
             if resource.deployment is not None or not resource.location.path.endswith(".tf"):
+                continue
+            call = _CALL_KEY.match(resource.key) if resource.kind is Kind.UNREAD_DEPLOYMENT else None
+            if call is not None:
+                self._unread.setdefault(call.group(1), []).append((call.group(2), resource))
                 continue
             found = _SOURCE_KEY.match(resource.key)
             if found is None:
@@ -106,10 +116,11 @@ class _SourceIndex:
 
     def root_of(self, plan_path: str, addresses: list[str]) -> str | None:
         folder = posixpath.dirname(plan_path)
-        counts = {space: 0 for space in self.spaces}
+        counts = {space: 0 for space in self.spaces | set(self._unread)}
         for rest in addresses:
-            for space in self.spaces:
-                if (space, rest) in self.exact or (space, _config(rest)) in self.stand_ins:
+            for space in counts:
+                if (space, rest) in self.exact or (space, _config(rest)) in self.stand_ins \
+                        or any(_inside(call, rest) for call, _resource in self._unread.get(space, ())):
                     counts[space] += 1
         fitting = {space: n for space, n in counts.items() if n}
         around = [s for s in fitting if s in (".", folder) or folder.startswith(s.rstrip("/") + "/")]
@@ -118,6 +129,11 @@ class _SourceIndex:
         best = max(fitting.values(), default=0)
         tied = [space for space, n in fitting.items() if n == best]
         return tied[0] if len(tied) == 1 else None
+
+    def unread_calls(self, space: str, addresses: list[str]) -> list[Resource]:
+        """The unread module calls of ``space`` that some plan address is inside."""
+        return [resource for call, resource in self._unread.get(space, ())
+                if any(_inside(call, rest) for rest in addresses)]
 
     def children(self, resource: Resource) -> list[Resource]:
         """The inline children the source declares in ``resource`` (a top-level one)."""
@@ -146,6 +162,15 @@ def _config(rest: str) -> str:
     """The address without instance keys: what the configuration declares."""
     address, child = _split(rest)
     return _ANY_KEY.sub("", address) + child
+
+
+def _inside(call: str, rest: str) -> bool:
+    """Whether the plan address ``rest`` is in an instance of the module call ``call``
+    (``module.stamp["x"].module.registry`` holds ``module.stamp["x"].module.registry[0].azurerm_...``;
+    a call with no key covers every instance of it)."""
+    calls, tokens = _TOKEN.findall(call), _TOKEN.findall(rest)
+    return len(tokens) > len(calls) and all(
+        a_name == b_name and (not a_key or a_key == b_key) for (a_name, a_key), (b_name, b_key) in zip(calls, tokens))
 
 
 def _generalizes(stand_in: str, rest: str) -> bool:

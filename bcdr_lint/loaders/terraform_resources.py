@@ -180,10 +180,15 @@ def _aks_cluster(b: ResourceBuilder, address: str, block: Block) -> list[Resourc
     draft = _Draft()
     b._put_nested(draft, "load_balancer_sku", block, "network_profile", "load_balancer_sku", lower_or_none)
     b._put(draft, "sku_tier", block, "sku_tier", lower_or_none)
+    pool_blocks, unknown = b.ev.blocks(block, "default_node_pool")
+    if not pool_blocks and unknown:
+        # A dynamic default_node_pool whose for_each is unknown (or a plan that leaves the block
+        # to apply time): the system pool is not listed, which must not read as having none.
+        draft.attrs["children"] = unknown[0]
+        draft.locations["children"] = unknown[0].location or block.location
     cluster = b._top(Kind.AKS_CLUSTER, address, block, draft)
     resources = [cluster]
-    # A dynamic default_node_pool whose for_each is unknown yields no pool (the cluster remains).
-    for pool_block in b.ev.blocks(block, "default_node_pool")[0][:1]:
+    for pool_block in pool_blocks[:1]:
         pool = _Draft()
         b._pool(pool, pool_block, "name")
         pool.attrs["mode"] = "system"

@@ -62,9 +62,22 @@ def _unexpected_at(error: Node, data: bytes) -> int:
     else:
         filled = [child for child in error.children if child.end_byte > child.start_byte]
         end = filled[-1].end_byte if filled else error.start_byte
+        if filled and not data[end:].strip() and _opens_more_than_it_closes(error):
+            return len(data)  # the file ends inside what the ERROR opened: end of file
         if not filled or not data[end:error.end_byte].strip():
             return error.start_byte
     return len(data) - len(data[end:].lstrip())
+
+
+_OPENERS = frozenset({"block_start", "object_start", "tuple_start", "(", "{", "[", "quoted_template_start"})
+_CLOSING = frozenset({"block_end", "object_end", "tuple_end", ")", "}", "]", "quoted_template_end"})
+
+
+def _opens_more_than_it_closes(error: Node) -> bool:
+    depth = 0
+    for child in error.children:
+        depth += (child.type in _OPENERS) - (child.type in _CLOSING)
+    return depth > 0
 
 
 def _error(source: "SourceFile", what: str, row: int, byte_column: int) -> ParseError:

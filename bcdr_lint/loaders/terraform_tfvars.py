@@ -4,8 +4,10 @@
 (https://developer.hashicorp.com/terraform/language/values/variables#variable-definition-precedence).
 
 The same reader serves ``--var-file`` files and the tfvars files of ``--param-file`` deployments
-(``terraform``). A tfvars file holds values, not expressions: anything but a literal (a
-reference, a function call) is unresolved. ``-var`` values are not read.
+(``terraform``). A tfvars file holds values, not expressions: a reference or a function call
+is an error at its line, as Terraform reports it, and the value stays unresolved; so is a
+name set twice. ``-var`` values are not read. Values are converted to the variable's type
+where it is read (``terraform_vartypes``).
 """
 
 from __future__ import annotations
@@ -18,19 +20,37 @@ from tree_sitter import Node
 
 from bcdr_lint.loaders.base import UnreadableFile, read_text
 from bcdr_lint.loaders.terraform_expressions import Env, Expressions
-from bcdr_lint.loaders.terraform_hcl import Block, HclSyntaxError, SourceFile, parse_body
+from bcdr_lint.loaders.terraform_hcl import Block, HclSyntaxError, SourceFile, parse_body, root_length, steps_of
 from bcdr_lint.model import Location, ParseError, Unresolved
 
 
+_NO_REFERENCES = "variables may not be used in a variables file"
+_NO_CALLS = "functions may not be called in a variables file"
+
+
 class Literals(Expressions):
-    """Evaluates expressions that need no scope; any reference is unresolved."""
+    """Evaluates expressions that need no scope (``for`` over literals included). A reference
+    or a function call is unresolved, and what is wrong with it is noted in ``problems``:
+    Terraform rejects both in a variables file."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
 
     def _traversal(self, parts: list[Node], file: SourceFile, env: Env) -> Any:
         text = file.between(parts[0].start_byte, parts[-1].end_byte)
-        return Unresolved(text, "not a literal value")
+        split = root_length(parts)
+        steps = steps_of(parts[split:], file)
+        if parts[0].type != "variable_expr":
+            return self._apply(self._terms(parts[:split], file, env), steps, file, text, env)
+        name = file.source(parts[0])
+        if env and name in env:  # bound by a for expression
+            return self._apply(env[name], steps, file, text, env)
+        self.problems.append(_NO_REFERENCES)
+        return Unresolved(text, _NO_REFERENCES)
 
     def _call(self, node: Node, file: SourceFile, env: Env) -> Any:
-        return Unresolved(file.source(node), "functions may not be called in a variables file")
+        self.problems.append(_NO_CALLS)
+        return Unresolved(file.source(node), _NO_CALLS)
 
 
 def auto_files(folder: str) -> list[str]:
@@ -50,20 +70,28 @@ def read_values(paths: list[str], errors: list[ParseError]) -> dict[str, Any]:
     for path in paths:
         try:
             text = read_text(path)
-            values.update(_json_values(path, text) if path.endswith(".json") else _hcl_values(path, text))
+            values.update(_json_values(path, text) if path.endswith(".json") else _hcl_values(path, text, errors))
         except (UnreadableFile, HclSyntaxError) as exc:
             errors.append(exc.error)
     return values
 
 
-def _hcl_values(path: str, text: str) -> dict[str, Any]:
+def _hcl_values(path: str, text: str, errors: list[ParseError]) -> dict[str, Any]:
+    """The file's values; what Terraform rejects in one (a name set twice, a reference, a
+    function call) is an error at its line, and such a value stays unresolved."""
     literals = Literals()
     values: dict[str, Any] = {}
     for item in parse_body(path, text):
         if isinstance(item, Block):
             raise HclSyntaxError(ParseError("a variables file holds only `name = value` lines, not blocks",
                                             item.location))
+        if item.name in values:
+            errors.append(ParseError(f"argument {item.name!r} is set twice in this file", item.location))
+            continue
         value = literals.eval(item.expr, item.file)
+        if literals.problems:
+            errors.append(ParseError(literals.problems[0], item.location))
+            literals.problems.clear()
         if isinstance(value, Unresolved):
             # Not located here: a finding points at the resource argument that uses the variable.
             value = Unresolved(item.text, f"set in {path}:{item.location.start_line}: {value.reason}")

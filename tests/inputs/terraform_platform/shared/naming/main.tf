@@ -1,0 +1,7 @@
+variable "workload" {
+  type = string
+}
+
+output "prefix" {
+  value = "${var.workload}-dr"
+}

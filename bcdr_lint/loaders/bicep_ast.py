@@ -202,6 +202,8 @@ class Param:
     decorators: tuple[Decorator, ...]
     start: int
     end: int
+    nullable: bool = False  # `string?`: null when nobody sets it
+    type_name: str | None = None  # a type written as one name (`stampConfig`), which may be nullable
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +212,7 @@ class VarDecl:
     value: Expr
     start: int
     end: int
+    exported: bool = False  # `@export()`: other files may import it
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,16 +259,52 @@ class Using:
 
 @dataclass(frozen=True, slots=True)
 class Declared:
-    """A name the file declares that is not evaluated (type, func, import, extension ...)."""
+    """A name the file declares that is not evaluated (type, extension, metadata ...)."""
 
-    kind: str  # "type", "func", "import", "extension", "metadata", "targetScope", ...
+    kind: str  # "type", "import" (`import 'az@1.0'`), "extension", "metadata", "targetScope", ...
     names: tuple[str, ...]
     value: Expr | None
     start: int
     end: int
+    nullable: bool = False  # a type declared nullable (`type zones = string[]?`)
 
 
-Statement = Union[Param, VarDecl, ResourceDecl, ModuleDecl, Output, Using, Declared]
+@dataclass(frozen=True, slots=True)
+class Func:
+    """``func name(a string, b int) string => body``."""
+
+    name: str
+    params: tuple[str, ...]
+    body: Expr
+    start: int
+    end: int
+    exported: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """``import { a, b as c } from 'x.bicep'`` (``items``: (exported name, local name)) or
+    ``import * as ns from 'x.bicep'`` (``namespace``)."""
+
+    path: str
+    items: tuple[tuple[str, str], ...]
+    namespace: str | None
+    path_start: int
+    path_end: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Extends:
+    """``extends 'base.bicepparam'`` in a parameter file."""
+
+    path: str
+    start: int
+    end: int
+
+
+Statement = Union[Param, VarDecl, ResourceDecl, ModuleDecl, Output, Using, Declared, Func, Import, Extends]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,32 +2,24 @@
 
 The callbacks receive the children of a rule: built nodes, and the tokens the grammar names
 (keywords, brackets) from which every node takes its exact span. String tokens are decoded
-here (escapes, ``${...}`` holes); a hole's expression is parsed by the ``parse_hole`` callback
-the parser module provides, with the hole's offset in the file.
+by ``bicep_strings`` (escapes, ``${...}`` holes); a hole's expression is parsed by the
+``parse_hole`` callback the parser module provides, with the hole's offset in the file.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, NamedTuple
 
 from lark import Token, Transformer
 
 from bcdr_lint.loaders import bicep_ast as ast
+from bcdr_lint.loaders.bicep_strings import BicepSyntaxError, decode_string
 
-
-class BicepSyntaxError(ValueError):
-    """Where the text stops being Bicep (``offset`` into the text) and what was expected."""
-
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message)
-        self.offset = offset
+__all__ = ["BicepSyntaxError", "Builder"]
 
 
 _EXPRESSIONS = (ast.Lit, ast.Interp, ast.Var, ast.Obj, ast.Arr, ast.For, ast.Call, ast.Method, ast.Member,
                 ast.Index, ast.ChildAccess, ast.Unary, ast.Binary, ast.Ternary, ast.Lambda)
-_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", "'": "'", "$": "$"}
-_UNICODE_ESCAPE = re.compile(r"u\{([0-9A-Fa-f]{1,6})\}")
 
 ParseHole = Callable[[str, int, "Builder"], ast.Expr]
 
@@ -66,7 +58,7 @@ class Builder(Transformer):
 
     def _string(self, token: Token) -> ast.Lit | ast.Interp:
         start = self.offset + token.start_pos
-        return decode_string(str(token), start, self)
+        return decode_string(str(token), start, lambda source, offset: self.parse_hole(source, offset, self))
 
     def plain(self, token: Token) -> str:
         """A string where Bicep allows no interpolation (types, module paths, using)."""
@@ -98,11 +90,14 @@ class Builder(Transformer):
     def param_decl(self, children: list[Any]) -> ast.Param:
         decorators, rest = self._decorators(children)
         value = _after(rest, "EQUALS")
-        return ast.Param(str(rest[1]), value, decorators, *self._span(rest))
+        written = rest[2]  # the type, None in a .bicepparam
+        nullable = isinstance(written, _TypeNode) and written.nullable
+        type_name = str(written) if _is_token(written) and written.type == "NAME" else None
+        return ast.Param(str(rest[1]), value, decorators, *self._span(rest), nullable, type_name)
 
     def var_decl(self, children: list[Any]) -> ast.VarDecl:
-        _, rest = self._decorators(children)
-        return ast.VarDecl(str(rest[1]), _after(rest, "EQUALS"), *self._span(rest))
+        decorators, rest = self._decorators(children)
+        return ast.VarDecl(str(rest[1]), _after(rest, "EQUALS"), *self._span(rest), _exported(decorators))
 
     def resource_decl(self, children: list[Any]) -> ast.ResourceDecl:
         decorators, rest = self._decorators(children)
@@ -143,37 +138,45 @@ class Builder(Transformer):
         return self._declared("metadata", children)
 
     def type_decl(self, children: list[Any]) -> ast.Declared:
-        return self._declared("type", children)
-
-    def func_decl(self, children: list[Any]) -> ast.Declared:
         _, rest = self._decorators(children)
-        return ast.Declared("func", (str(rest[1]),), None, *self._span(rest))
+        written = rest[-1]
+        nullable = isinstance(written, _TypeNode) and written.nullable
+        return ast.Declared("type", (str(rest[1]),), None, *self._span(rest), nullable)
 
-    def func_param(self, children: list[Any]) -> _TypeNode:
-        return _TypeNode(*self._span(children))
+    def func_decl(self, children: list[Any]) -> ast.Func:
+        decorators, rest = self._decorators(children)
+        params = tuple(c.name for c in rest if isinstance(c, _FuncParam))
+        return ast.Func(str(rest[1]), params, rest[-1], *self._span(rest), _exported(decorators))
 
-    def import_decl(self, children: list[Any]) -> ast.Declared:
-        names: list[str] = []
-        for child in children:
-            if isinstance(child, tuple):
-                names.extend(child)
-        return ast.Declared("import", tuple(names), None, *self._span(children))
+    def func_param(self, children: list[Any]) -> _FuncParam:
+        return _FuncParam(str(children[0]))
 
-    def import_targets(self, children: list[Any]) -> tuple[str, ...]:
+    def import_decl(self, children: list[Any]) -> ast.Declared | ast.Import:
+        targets = children[1]
+        if not isinstance(targets, _Targets):  # `import 'az@1.0.0'`: a provider, nothing to evaluate
+            alias = children[-1]
+            names = (str(alias),) if _is_token(alias) and alias.type == "NAME" else ()
+            return ast.Declared("import", names, None, *self._span(children))
+        path_token = children[-1]
+        return ast.Import(self.plain(path_token), targets.items, targets.namespace, self._start(path_token),
+                          self._end(path_token), *self._span(children))
+
+    def import_targets(self, children: list[Any]) -> _Targets:
         if children[0].type == "STAR":
-            return (str(children[2]),)
-        return tuple(name for c in children if isinstance(c, tuple) for name in c)
+            return _Targets((), str(children[2]))
+        return _Targets(tuple(c for c in children if isinstance(c, tuple)), None)
 
-    def import_item(self, children: list[Any]) -> tuple[str, ...]:
-        return (str(children[-1]) if children[-1] is not None else str(children[0]),)
+    def import_item(self, children: list[Any]) -> tuple[str, str]:
+        exported = str(children[0])
+        return exported, str(children[-1]) if children[-1] is not None else exported
 
     def extension_decl(self, children: list[Any]) -> ast.Declared:
         alias = children[-1] if children[-1] is not None and _is_token(children[-1]) else None
         names = (str(alias),) if alias is not None and alias.type == "NAME" else ()
         return ast.Declared("extension", names, None, *self._span(children))
 
-    def extends_decl(self, children: list[Any]) -> ast.Declared:
-        return ast.Declared("extends", (), None, *self._span(children))
+    def extends_decl(self, children: list[Any]) -> ast.Extends:
+        return ast.Extends(self.plain(children[1]), *self._span(children))
 
     def assert_decl(self, children: list[Any]) -> ast.Declared:
         return ast.Declared("assert", (str(children[1]),), None, *self._span(children))
@@ -185,9 +188,21 @@ class Builder(Transformer):
     # types: parsed, never evaluated ------------------------------------------------------
 
     def type_expr(self, children: list[Any]) -> _TypeNode:
-        return _TypeNode(*self._span(children))
+        # A union with a nullable member (`'a' | 'b'?`, `string | null`) admits null.
+        nullable = any((isinstance(c, _TypeNode) and c.nullable) or (_is_token(c) and c.type == "NULL")
+                       for c in children)
+        return _TypeNode(*self._span(children), nullable)
 
-    type_postfix = type_atom = type_member = type_expr
+    def type_postfix(self, children: list[Any]) -> _TypeNode:
+        return _TypeNode(*self._span(children), _is_token(children[-1]) and children[-1].type == "QMARK")
+
+    def type_atom(self, children: list[Any]) -> _TypeNode:
+        # `(string?)`: what the parentheses hold decides.
+        inner = children[1] if len(children) == 3 and _is_token(children[0]) and children[0].type == "LPAR" else None
+        return _TypeNode(*self._span(children), isinstance(inner, _TypeNode) and inner.nullable)
+
+    def type_member(self, children: list[Any]) -> _TypeNode:
+        return _TypeNode(*self._span(children))
 
     # expressions ------------------------------------------------------------------------
 
@@ -298,13 +313,29 @@ class Builder(Transformer):
 
 
 class _TypeNode(NamedTuple):
-    """Stands for any type expression (types are not evaluated)."""
+    """Stands for any type expression (types are not evaluated, only whether they admit null)."""
 
     start: int
     end: int
+    nullable: bool = False
+
+
+class _FuncParam(NamedTuple):
+    name: str
+
+
+class _Targets(NamedTuple):
+    """What an ``import ... from`` takes: named items, or a namespace."""
+
+    items: tuple[tuple[str, str], ...]
+    namespace: str | None
 
 
 setattr(Builder, "lambda", Builder.lambda_)
+
+
+def _exported(decorators: tuple[ast.Decorator, ...]) -> bool:
+    return any(d.name == "export" for d in decorators)
 
 
 def _after(children: list[Any], token_type: str) -> Any:
@@ -312,68 +343,3 @@ def _after(children: list[Any], token_type: str) -> Any:
         if _is_token(child) and child.type == token_type:
             return children[position + 1]
     return None
-
-
-def decode_string(text: str, start: int, builder: Builder) -> ast.Lit | ast.Interp:
-    """The value of a single-quoted string token written at ``start``: escapes applied,
-    interpolation holes parsed as expressions."""
-    if "\\" not in text and "$" not in text:
-        return ast.Lit(text[1:-1], start, start + len(text))  # most strings: nothing to decode
-    parts: list[str | ast.Expr] = []
-    literal: list[str] = []
-    body_end = len(text) - 1
-    position = 1
-    while position < body_end:
-        char = text[position]
-        if char == "\\":
-            escaped = text[position + 1]
-            if escaped in _ESCAPES:
-                literal.append(_ESCAPES[escaped])
-                position += 2
-                continue
-            match = _UNICODE_ESCAPE.match(text, position + 1)
-            if match is None:
-                raise BicepSyntaxError(f"unknown escape sequence '\\{escaped}' in a string", start + position)
-            literal.append(chr(int(match.group(1), 16)))
-            position = match.end()
-            continue
-        if char == "$" and text.startswith("${", position):
-            close = _hole_end(text, position + 2, start)
-            if literal:
-                parts.append("".join(literal))
-                literal = []
-            parts.append(builder.parse_hole(text[position + 2:close], start + position + 2, builder))
-            position = close + 1
-            continue
-        literal.append(char)
-        position += 1
-    if not any(not isinstance(p, str) for p in parts):
-        return ast.Lit("".join([*(p for p in parts if isinstance(p, str)), *literal]), start, start + len(text))
-    if literal:
-        parts.append("".join(literal))
-    return ast.Interp(tuple(parts), start, start + len(text))
-
-
-def _hole_end(text: str, position: int, start: int) -> int:
-    """The offset of the ``}`` closing a hole whose expression starts at ``position``."""
-    depth = 0
-    while position < len(text):
-        char = text[position]
-        if char == "'":
-            position = _string_end(text, position) + 1
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0:
-                return position
-            depth -= 1
-        position += 1
-    raise BicepSyntaxError("unterminated '${' in a string", start + position)
-
-
-def _string_end(text: str, position: int) -> int:
-    position += 1
-    while position < len(text) and text[position] != "'":
-        position += 2 if text[position] == "\\" else 1
-    return position

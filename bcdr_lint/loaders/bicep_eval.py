@@ -1,11 +1,12 @@
 """Evaluating Bicep expressions statically.
 
 Literals, objects, arrays, interpolation, operators, ternaries on known conditions, loops over
-known arrays, property access and the functions in ``bicep_functions`` are evaluated; anything
-that exists only at deployment (``resourceGroup().location``, ``uniqueString()``, a parameter
-nobody sets) is an ``Unresolved`` naming the expression and why. What a name means (parameter,
-variable, resource, module) is the business of the subclass that knows the declarations
-(``bicep_instance.Instance``); loop and lambda variables are passed down in ``env``.
+known arrays, property access, the functions in ``bicep_functions`` and the file's own
+``func``s are evaluated; anything that exists only at deployment (``resourceGroup().location``,
+``uniqueString()``, a parameter nobody sets) is an ``Unresolved`` naming the expression and
+why. What a name means (parameter, variable, resource, module, import) is the business of the
+subclass that knows the declarations (``bicep_instance.Instance``); loop, lambda and function
+parameters are passed down in ``env``.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from bcdr_lint.loaders import arm_compare
 from bcdr_lint.loaders import arm_functions as fn
 from bcdr_lint.loaders import bicep_ast as ast
 from bcdr_lint.loaders.arm_functions import EvaluationError, text_of
+from bcdr_lint.loaders.bicep_deployed import deployed_read
 from bcdr_lint.loaders.bicep_functions import FUNCTIONS
 from bcdr_lint.loaders.bicep_template import Template
-from bcdr_lint.loaders.bicep_values import RUNTIME, AzureScope, DeployedProperty, LambdaValue, ResourceValue, lookup
-from bcdr_lint.model import Ref, Unresolved
+from bcdr_lint.loaders.bicep_values import AzureScope, ImportedNamespace, LambdaValue, lookup
+from bcdr_lint.model import Unresolved
 
 Env = Mapping[str, Any]
 EMPTY: Env = {}
@@ -66,6 +68,20 @@ class Evaluator:
         """The name and location of the resource group the template deploys to, where known
         (a module scoped to a resource group its caller declares)."""
         return None, None
+
+    def declaration(self, name: str) -> Any:
+        """The expression that gives the name ``name`` its value in this file (a variable's),
+        where rules should see its parts located; None when it has none here."""
+        declared = self.template.variables.get(name)
+        return declared.value if declared is not None else None
+
+    def group_location(self, name: str) -> Any:
+        """The location of the resource group ``name`` when this template deploys it, else None."""
+        return None
+
+    def imported_call(self, node: ast.Call, local: str, args: list[Any]) -> Any:
+        """A call of the function imported as ``local``."""
+        return self.unresolved(node, f"'{local}' is imported from another file (imports are not evaluated)")
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -176,6 +192,11 @@ class Evaluator:
         return bound
 
     def _call(self, expr: ast.Call, env: Env) -> Any:
+        if expr.namespace is None and (expr.name in self.template.functions or expr.name in self.template.imports):
+            args = [self.value(arg, env) for arg in expr.args]
+            if expr.name in self.template.imports:
+                return self.imported_call(expr, expr.name, args)
+            return self.apply(self.template.functions[expr.name], args, expr, self)
         name = expr.name.lower()
         if name in _DEPLOYMENT_ONLY:
             return self.unresolved(expr, _DEPLOYMENT_ONLY[name])
@@ -183,9 +204,7 @@ class Evaluator:
         if function is None and name not in _SCOPES and name not in _LOADS:
             # Known only at deployment (uniqueString(), guid()), or not evaluated: say so,
             # rather than what is unknown about its arguments.
-            kind = self.template.other.get(expr.name)
-            reason = f"user-defined function '{expr.name}' is not evaluated" if kind == "func" else fn.why_unknown(name)
-            return self.unresolved(expr, reason)
+            return self.unresolved(expr, fn.why_unknown(name))
         args = [self.value(arg, env) for arg in expr.args]
         if name in _SCOPES:
             return self._scope(expr, name, args)
@@ -208,7 +227,17 @@ class Evaluator:
         group = args[-1]
         if not isinstance(group, (str, Unresolved)):
             return self.unresolved(expr, "a resource group name must be a string")
-        return AzureScope("resourceGroup", group, text=text)
+        # A group of this subscription that the template itself deploys has a known location;
+        # `resourceGroup(subscriptionId, name)` may name another subscription's.
+        location = self.group_location(group) if len(args) == 1 and isinstance(group, str) else None
+        return AzureScope("resourceGroup", group, location, text=text)
+
+    def apply(self, function: ast.Func, args: list[Any], node: Any, caller: Evaluator) -> Any:
+        """``function`` (declared in this template) called with ``args`` at ``node`` of ``caller``.
+        Its body sees only its parameters: Bicep functions cannot read variables or parameters."""
+        if len(args) != len(function.params):
+            return caller.unresolved(node, f"'{function.name}' takes {len(function.params)} arguments, not {len(args)}")
+        return self.value(function.body, dict(zip(function.params, args)))
 
     def _load(self, expr: ast.Call, name: str, args: list[Any]) -> Any:
         """``loadJsonContent('regions.json')``: read at compile time, so known statically."""
@@ -230,6 +259,14 @@ class Evaluator:
     def _method(self, expr: ast.Method, env: Env) -> Any:
         if expr.name == "getSecret":
             return self.unresolved(expr, _DEPLOYMENT_ONLY["getsecret"])
+        target = expr.target
+        if isinstance(target, ast.Var) and target.name not in env and target.name in self.template.imports:
+            namespace = self.value(target, env)  # `import * as naming from ...`: `naming.f(x)`
+            if isinstance(namespace, Unresolved):
+                return namespace
+            if isinstance(namespace, ImportedNamespace):
+                args = [self.value(arg, env) for arg in expr.args]
+                return self._located(expr, namespace.call(expr.name, args, self.template.text_of(expr)))
         return self.unresolved(expr, f"bcdr-lint does not evaluate .{expr.name}()")
 
     def _member(self, expr: ast.Member, env: Env) -> Any:
@@ -249,51 +286,9 @@ class Evaluator:
         return value
 
     def deployed_read(self, expr: Any, env: Env, value: Any) -> Any:
-        """``value``, what ``expr`` evaluates to, as a ``DeployedProperty`` when it is unknown
-        because ``expr`` reads what Azure sets on deployment (a property the resource's body does
-        not write, or any property of an ``existing`` resource) — ``pip.properties.dnsSettings.fqdn``,
-        ``ingress[i].properties.ipAddress``. A written value that is unknown (a parameter) is not."""
-        if not isinstance(value, Unresolved) or isinstance(value, DeployedProperty) \
-                or not isinstance(expr, (ast.Member, ast.Index)):
-            return value
-        chain = [expr]
-        while isinstance(chain[-1], (ast.Member, ast.Index)):
-            chain.append(chain[-1].target)
-        chain.reverse()  # the root symbol first, ``expr`` last
-        owner: ResourceValue | None = None
-        parent = self.value(chain[0], env)
-        for step in chain[1:]:
-            if isinstance(parent, ResourceValue):
-                owner = parent
-            current = self.value(step, env)
-            if isinstance(current, Unresolved):
-                break
-            parent = current
-        else:
-            return value
-        if owner is None or not self._absent(parent, step, env):
-            return value
-        text = self.template.text_of(expr)
-        ref = owner.ref(text)
-        if not isinstance(ref, Ref):
-            return value
-        # A resource body's missing property says "no property": for a deployed one, say why.
-        reason = RUNTIME if isinstance(parent, dict) else current.reason
-        return DeployedProperty(text, reason, value.location or self.template.locate(expr.start, expr.end), ref)
-
-    def _absent(self, parent: Any, step: ast.Member | ast.Index, env: Env) -> bool:
-        """Whether ``step`` reads from ``parent`` a property that is not written (so Azure sets it)."""
-        if isinstance(step, ast.Member):
-            key: Any = step.name
-        else:
-            key = self.value(step.index, env)
-        if not isinstance(key, str):
-            return False
-        if isinstance(parent, ResourceValue):
-            if parent.existing:
-                return True
-            parent = parent.body()
-        return isinstance(parent, dict) and all(name.lower() != key.lower() for name in parent)
+        """``value`` (what ``expr`` evaluates to), as a ``DeployedProperty`` when it is unknown
+        because ``expr`` reads what Azure sets on deployment (``bicep_deployed``)."""
+        return deployed_read(self, expr, env, value)
 
     def _child(self, expr: ast.ChildAccess, env: Env) -> Any:
         parent = self.value(expr.target, env)

@@ -2,9 +2,8 @@
 
 Each receives evaluated, resolved arguments and the call's text, and raises
 ``EvaluationError`` when the arguments do not fit (the call becomes an ``Unresolved`` with that
-reason). Functions taking a lambda (``map``, ``filter``, ``reduce``, ``toObject``) receive
-``LambdaValue``s; a lambda's result may be unresolved, which makes the answer unresolved where
-the result depends on it. Functions whose value exists only at deployment are not here: the
+reason). Functions taking a lambda are in ``bicep_lambdas``, the
+network address functions in ``bicep_cidr``. Functions whose value exists only at deployment are not here: the
 evaluator answers those (``resourceGroup()``) or leaves them unresolved (``uniqueString()``).
 """
 
@@ -15,8 +14,8 @@ from typing import Any, Callable
 
 from bcdr_lint.loaders import arm_functions as fn
 from bcdr_lint.loaders.arm_functions import EvaluationError, text_of
-from bcdr_lint.loaders.bicep_values import LambdaValue
-from bcdr_lint.model import Unresolved
+from bcdr_lint.loaders.bicep_cidr import CIDR_FUNCTIONS
+from bcdr_lint.loaders.bicep_lambdas import LAMBDA_FUNCTIONS
 from bcdr_lint.model.azure_id import ref_from_type_and_names
 
 Function = Callable[[list[Any], str], Any]
@@ -188,59 +187,49 @@ def _tenant_resource_id(args: list[Any], text: str) -> Any:
     return ref_from_type_and_names(args[0], names, None, text)
 
 
-def _lambda(value: Any) -> LambdaValue:
-    if not isinstance(value, LambdaValue):
-        raise EvaluationError("needs a lambda (x => ...)")
+def _find(last: bool) -> Function:
+    """``indexOf``/``lastIndexOf``: a substring (ignoring case, as ARM) or an array item."""
+    text_find = _text_test(str.rfind if last else str.find)
+
+    def apply(args: list[Any], text: str) -> Any:
+        _count(args, text, 2)
+        items, wanted = args
+        if not isinstance(items, list):
+            return text_find(args, text)
+        positions = [i for i, item in enumerate(items) if type(item) is type(wanted) and item == wanted]
+        if positions:
+            return positions[-1] if last else positions[0]
+        if isinstance(wanted, str) and any(isinstance(i, str) and i.lower() == wanted.lower() for i in items):
+            # Whether ARM matches array items ignoring case is not modelled: not guessed.
+            raise EvaluationError("the item is in the array only with other letter case")
+        return -1
+
+    return apply
+
+
+def _try_get(args: list[Any], text: str) -> Any:
+    """``tryGet(value, key, ...)``: null where ``value[key]`` does not exist."""
+    if len(args) < 2:
+        raise EvaluationError(f"wrong number of arguments in {text}")
+    value = args[0]
+    for key in args[1:]:
+        if isinstance(value, dict) and isinstance(key, str):
+            value = next((v for k, v in value.items() if k.lower() == key.lower()), None)
+        elif isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool):
+            value = value[key] if 0 <= key < len(value) else None
+        elif value is None:
+            return None
+        else:
+            raise EvaluationError("tryGet() reads objects by name and arrays by index")
     return value
 
 
-def _with_index(function: LambdaValue, item: Any, index: int) -> Any:
-    return function.call([item, index] if len(function.params) > 1 else [item])
-
-
-def _map(args: list[Any], text: str) -> list[Any]:
-    _count(args, text, 2)
-    function = _lambda(args[1])
-    return [_with_index(function, item, i) for i, item in enumerate(_array(args[0]))]
-
-
-def _filter(args: list[Any], text: str) -> Any:
-    _count(args, text, 2)
-    function = _lambda(args[1])
-    kept = []
-    for i, item in enumerate(_array(args[0])):
-        verdict = _with_index(function, item, i)
-        if isinstance(verdict, Unresolved):
-            return verdict
-        if not isinstance(verdict, bool):
-            raise EvaluationError("a filter() lambda must return true or false")
-        if verdict:
-            kept.append(item)
-    return kept
-
-
-def _reduce(args: list[Any], text: str) -> Any:
-    _count(args, text, 3)
-    function = _lambda(args[2])
-    total = args[1]
-    for i, item in enumerate(_array(args[0])):
-        total = function.call([total, item, i] if len(function.params) > 2 else [total, item])
-        if isinstance(total, Unresolved):
-            return total
-    return total
-
-
-def _to_object(args: list[Any], text: str) -> Any:
-    _count(args, text, 2, 3)
-    key_of = _lambda(args[1])
-    value_of = _lambda(args[2]) if len(args) == 3 else None
-    result: dict[str, Any] = {}
+def _shallow_merge(args: list[Any], text: str) -> dict[str, Any]:
+    _count(args, text, 1)
+    merged: dict[str, Any] = {}
     for item in _array(args[0]):
-        key = key_of.call([item])
-        if isinstance(key, Unresolved):
-            return key
-        result[text_of(key)] = value_of.call([item]) if value_of is not None else item
-    return result
+        merged.update(_object(item))
+    return merged
 
 
 FUNCTIONS: dict[str, Function] = {
@@ -254,8 +243,10 @@ FUNCTIONS: dict[str, Function] = {
     "range": _range,
     "startswith": _text_test(str.startswith),
     "endswith": _text_test(str.endswith),
-    "indexof": _text_test(str.find),
-    "lastindexof": _text_test(str.rfind),
+    "indexof": _find(last=False),
+    "lastindexof": _find(last=True),
+    "tryget": _try_get,
+    "shallowmerge": _shallow_merge,
     "substring": _substring,
     "padleft": _pad_left,
     "min": _extreme(min),
@@ -267,10 +258,8 @@ FUNCTIONS: dict[str, Function] = {
     "any": lambda args, text: args[0] if len(args) == 1 else _count(args, text, 1),
     "json": _json,
     "tenantresourceid": _tenant_resource_id,
-    "map": _map,
-    "filter": _filter,
-    "reduce": _reduce,
-    "toobject": _to_object,
+    **LAMBDA_FUNCTIONS,
+    **CIDR_FUNCTIONS,
 }
 
 # Bicep has literals, operators and loops where ARM has these functions: only names Bicep code

@@ -2,9 +2,11 @@
 values) or a module call (with the caller's ``params``).
 
 Parameters, variables and outputs are evaluated on demand, each once, with self-references
-reported instead of followed forever; resources and modules are the business of
-``bicep_resources`` and ``bicep_modules``. ``emit()`` yields the instance's resources in the
-order the file declares them.
+reported instead of followed forever; a nullable parameter nobody sets is null. Resources and
+modules are the business of ``bicep_resources`` and ``bicep_modules``, imported names of
+``bicep_imports``. ``emit()`` yields the instance's resources in the order the file declares
+them; a declaration that cannot be evaluated (nested too deeply) is one BCDR001 at it, and the
+others are still emitted.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from typing import Any, Callable, Iterator, Mapping
 
 from bcdr_lint.loaders import bicep_ast as ast
 from bcdr_lint.loaders.bicep_eval import Evaluator
+from bcdr_lint.loaders.bicep_imports import imported_call, imported_nullable, imported_value
 from bcdr_lint.loaders.bicep_nodes import BicepScope
 from bcdr_lint.loaders.bicep_template import Files, Template
 from bcdr_lint.model import Location, ParseError, Resource, Unresolved
 
 _DECLARED_AS = {
-    "import": "imported from another file (imports are not evaluated)",
+    "import": "a provider namespace, not a value",
     "type": "a type, not a value",
-    "func": "a user-defined function",
     "extension": "an extension namespace",
 }
 
@@ -40,6 +42,8 @@ class Context:
     stack: tuple[str, ...] = ()
     # Completes "parameter 'x' has no default value and ..." for a parameter nobody sets.
     unset: str = "no parameter file sets it"
+    # Names the file reads that it does not declare: `base` in a parameter file that extends another.
+    given: Mapping[str, Any] | None = None
 
 
 @dataclass
@@ -50,6 +54,8 @@ class Host:
     problems: list[ParseError] = field(default_factory=list)
     _seen: set[tuple[str, Location]] = field(default_factory=set)
     _scopes: dict[str, BicepScope] = field(default_factory=dict)
+    exporters: dict[str, "Instance"] = field(default_factory=dict)  # by real path: files others import from
+    bicepparams: dict[str, Any] = field(default_factory=dict)  # by real path: parameter files read
 
     def problem(self, message: str, location: Location) -> None:
         # A template instantiated many times reports a problem of its text once.
@@ -110,13 +116,19 @@ class Instance(Evaluator):
         if name in template.params:
             return self.parameter(name)
         if name in template.variables:
-            return self.memo(("var", name), node, lambda: self.value(template.variables[name].value))
+            return self.variable(name, node)
         if name in template.resources:
             return self.resources.symbol(name, node)
         if name in template.modules:
             return self.modules.symbol(name, node)
+        if name in template.imports:
+            return imported_value(self, node, name)
+        if name in template.functions:
+            return self.unresolved(node, f"'{name}' is a user-defined function: a value needs a call")
         if name in template.other:
             return self.unresolved(node, f"'{name}' is {_DECLARED_AS.get(template.other[name], 'not a value')}")
+        if self.context.given is not None and name in self.context.given:
+            return self.context.given[name]
         return self.unresolved(node, f"'{name}' is not declared")
 
     def parameter(self, name: str) -> Any:
@@ -130,8 +142,15 @@ class Instance(Evaluator):
         decl = self.template.params[name]
         if decl.value is not None:
             return self.value(decl.value)
+        if self.template.is_nullable(decl) or imported_nullable(self, decl.type_name):
+            return None  # `param zones string[]?`: optional, null unless set
         return Unresolved(name, f"parameter '{name}' has no default value and {self.context.unset}",
                           self.template.locate(decl.start, decl.end))
+
+    def variable(self, name: str, node: Any = None) -> Any:
+        """The value of the variable ``name`` (declared by the template)."""
+        decl = self.template.variables[name]
+        return self.memo(("var", name), node or decl, lambda: self.value(decl.value))
 
     def memo(self, key: tuple[str, str], node: Any, compute: Callable[[], Any]) -> Any:
         if key in self._values:
@@ -157,6 +176,18 @@ class Instance(Evaluator):
     def resource_group(self) -> tuple[str | Unresolved | None, Any]:
         return self.context.resource_group, self.context.group_location
 
+    def group_location(self, name: str) -> Any:
+        return self.resources.group_location(name)
+
+    def declaration(self, name: str) -> Any:
+        param = self.template.params.get(name)
+        if param is not None:  # its default, unless a parameter file or module call sets it
+            return param.value if self.supplied.get(name.lower(), _MISSING) is _MISSING else None
+        return super().declaration(name)
+
+    def imported_call(self, node: ast.Call, local: str, args: list[Any]) -> Any:
+        return imported_call(self, node, local, args)
+
     # -- results ------------------------------------------------------------------------------
 
     def outputs(self) -> dict[str, Any]:
@@ -168,7 +199,15 @@ class Instance(Evaluator):
 
     def emit(self) -> Iterator[Resource]:
         for statement in self.template.program.statements:
-            if isinstance(statement, ast.ResourceDecl):
-                yield from self.resources.emit(statement)
-            elif isinstance(statement, ast.ModuleDecl):
-                yield from self.modules.emit(statement)
+            if not isinstance(statement, (ast.ResourceDecl, ast.ModuleDecl)):
+                continue
+            table = self.resources if isinstance(statement, ast.ResourceDecl) else self.modules
+            try:
+                # Whole, or not at all: a declaration that cannot be evaluated yields nothing.
+                made = list(table.emit(statement))  # type: ignore[attr-defined]
+            except RecursionError:
+                # Only this declaration is lost; the file's other resources are still checked.
+                self.host.problem("bcdr-lint could not evaluate this declaration: expressions nested too deeply",
+                                  self.template.locate(statement.start, statement.start))
+                continue
+            yield from made

@@ -6,9 +6,11 @@ tree, every node carrying its *already evaluated* value and its Bicep offsets; `
 answers ``value()`` with that value (no ARM expression is evaluated) and ``locate()`` with
 Bicep lines. So every resource type the ARM loader models is modelled for Bicep too.
 
-Object and array literals keep the position of each property and item; a value that comes
-whole from elsewhere (a variable, a parameter, a module input) is located, with everything in
-it, at the expression that brings it in. An unresolved value names the whole property
+Object and array literals keep the position of each property and item, also when they are
+written in a variable or a parameter's default (``agentPoolProfiles: [ systemPool ]`` locates
+the pool's zones in ``var systemPool``); a value that comes whole from elsewhere (a parameter
+file, a module input, a function's result) is located, with everything in it, at the
+expression that brings it in. An unresolved value names the whole property
 expression, with the inner reason; one that reads what Azure sets on deployment
 (``pip.properties.dnsSettings.fqdn``) is a ``DeployedProperty`` naming that resource, which the
 ARM traffic builders take as the host's resource, as they take ARM's ``reference(...).x``.
@@ -39,6 +41,9 @@ class BicepScope(Scope):
         return raw  # Bicep strings are never ARM expressions
 
 
+Through = frozenset[str]  # the declarations being located, to stop at one that refers to itself
+
+
 def body_node(evaluator: Evaluator, body: ast.Obj, env: Env, start: int, end: int) -> JObject:
     """A resource or module body, spanning ``start``-``end`` (the whole declaration)."""
     node = located(evaluator, body, env)
@@ -46,7 +51,7 @@ def body_node(evaluator: Evaluator, body: ast.Obj, env: Env, start: int, end: in
     return JObject(start, end, node.members, node.value)
 
 
-def located(evaluator: Evaluator, expr: Any, env: Env) -> JNode:
+def located(evaluator: Evaluator, expr: Any, env: Env, through: Through = frozenset()) -> JNode:
     if isinstance(expr, ast.Obj):
         members: dict[str, Member] = {}
         values: dict[str, Any] = {}
@@ -55,15 +60,18 @@ def located(evaluator: Evaluator, expr: Any, env: Env) -> JNode:
                 spread = evaluator.spread(prop, env, dict)
                 if isinstance(spread, Unresolved):
                     return from_value(evaluator, expr, spread)  # which properties it has is unknown
+                declared = _declared(evaluator, prop.value, env, through)
                 for key, inner in spread.items():
-                    node = _spread(inner, prop.start, prop.end, evaluator, prop)
-                    members[key.lower()] = Member(key, prop.start, node)
+                    if isinstance(declared, JObject) and key.lower() in declared.members:
+                        members[key.lower()] = declared.members[key.lower()]
+                    else:
+                        members[key.lower()] = Member(key, prop.start, _spread(inner, prop.start, prop.end, evaluator, prop))
                     values[key] = inner
                 continue
             key = evaluator.key(prop, env)
             if isinstance(key, Unresolved):
                 continue  # a computed property name no rule reads; its value stays out
-            node = located(evaluator, prop.value, env)
+            node = located(evaluator, prop.value, env, through)
             members[key.lower()] = Member(key, prop.start, node)
             values[key] = node.value
         return JObject(expr.start, expr.end, members, values)
@@ -71,23 +79,51 @@ def located(evaluator: Evaluator, expr: Any, env: Env) -> JNode:
         items: list[JNode] = []
         for item in expr.items:
             if not isinstance(item, ast.Spread):
-                items.append(located(evaluator, item, env))
+                items.append(located(evaluator, item, env, through))
                 continue
             spread = evaluator.spread(item, env, list)
             if isinstance(spread, Unresolved):
                 return from_value(evaluator, expr, spread)  # which items it has is unknown
-            items.extend(_spread(inner, item.start, item.end, evaluator, item) for inner in spread)
+            declared = _declared(evaluator, item.value, env, through)
+            if isinstance(declared, JArray) and len(declared.items) == len(spread):
+                items.extend(_spanning(inner, item.start, item.end) for inner in declared.items)
+            else:
+                items.extend(_spread(inner, item.start, item.end, evaluator, item) for inner in spread)
         return JArray(expr.start, expr.end, items, [item.value for item in items])
     if isinstance(expr, ast.For):
-        return _loop(evaluator, expr, env)
+        return _loop(evaluator, expr, env, through)
     if isinstance(expr, ast.Ternary):
         condition = evaluator.value(expr.condition, env)
         if isinstance(condition, bool):
-            return located(evaluator, expr.then if condition else expr.otherwise, env)
+            return located(evaluator, expr.then if condition else expr.otherwise, env, through)
+    declared = _declared(evaluator, expr, env, through)
+    if declared is not None:
+        return declared
     return from_value(evaluator, expr, evaluator.deployed_read(expr, env, evaluator.value(expr, env)))
 
 
-def _loop(evaluator: Evaluator, expr: ast.For, env: Env) -> JNode:
+def _declared(evaluator: Evaluator, expr: Any, env: Env, through: Through) -> JNode | None:
+    """``expr``, when it names a variable (or a parameter left at its default) of this file
+    whose value is known: spanning ``expr`` (so the property that uses it stays one span), its
+    properties and items located where the declaration writes them. None otherwise."""
+    if not isinstance(expr, ast.Var) or expr.name in env or expr.name in through:
+        return None
+    declaration = evaluator.declaration(expr.name)
+    if declaration is None or isinstance(evaluator.value(expr, env), Unresolved):
+        return None
+    return _spanning(located(evaluator, declaration, {}, through | {expr.name}), expr.start, expr.end)
+
+
+def _spanning(node: JNode, start: int, end: int) -> JNode:
+    """``node`` with its own span replaced; what it holds keeps its positions."""
+    if isinstance(node, JObject):
+        return JObject(start, end, node.members, node.value)
+    if isinstance(node, JArray):
+        return JArray(start, end, node.items, node.value)
+    return JScalar(start, end, node.value)
+
+
+def _loop(evaluator: Evaluator, expr: ast.For, env: Env, through: Through = frozenset()) -> JNode:
     elements = evaluator.loop_elements(expr, env)
     if isinstance(elements, Unresolved):
         return from_value(evaluator, expr, elements)
@@ -102,7 +138,7 @@ def _loop(evaluator: Evaluator, expr: ast.For, env: Env) -> JNode:
                 reason = condition.reason if isinstance(condition, Unresolved) else "a condition must be true or false"
                 return from_value(evaluator, expr, Unresolved(evaluator.template.text_of(body.condition), reason))
             body = body.body
-        items.append(located(evaluator, body, bound))
+        items.append(located(evaluator, body, bound, through))
     return JArray(expr.start, expr.end, items, [item.value for item in items])
 
 

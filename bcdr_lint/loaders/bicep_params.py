@@ -1,8 +1,9 @@
 """.bicepparam files, and the deployments of a Bicep template.
 
 ``read_bicepparam`` reads one ``.bicepparam`` file on its own (``using`` and ``param x =
-value``, evaluated with the file's own variables) and touches nothing else; ``pairing`` calls it
-to pair parameter files with templates.
+value``, evaluated with the file's own variables and imports, plus the values of the file it
+``extends``, readable as ``base.x``) and touches nothing else; ``pairing`` calls it to pair
+parameter files with templates.
 
 A template's deployments are what ``pairing.parameter_sets`` finds (``--param-file``, JSON
 parameter files by ``metadata.template`` or by name, ``.bicepparam`` files in the template's
@@ -48,20 +49,34 @@ def read_bicepparam(path: str) -> BicepParams:
     return params_of(loaded, Host(files))
 
 
-def params_of(template: Template, host: Host) -> BicepParams:
+def params_of(template: Template, host: Host, extending: tuple[str, ...] = ()) -> BicepParams:
+    """The values of a parameter file, with those of the file it ``extends`` that it does not
+    set itself (its own may read them as ``base.x``). Each file is read once per run;
+    ``extending`` are the files that extend this one, to stop a cycle."""
+    real = os.path.realpath(template.path)
+    known = host.bicepparams.get(real)
+    if known is not None:
+        return known
     using = template.using
     statements = template.program.statements
     location = template.locate(statements[0].start, statements[-1].end) if statements else Location(template.path, 1, 1)
-    # A parameter file's `param x = value` is exactly a template parameter with a default.
-    instance = Instance(template, {}, Context(prefix=f"bicepparam:{template.path}:"), host)
     values: dict[str, Any] = {}
     locations: dict[str, Location] = {}
+    base = _base(template, host, (*extending, real))
+    if base is not None:
+        values.update(base.values)
+        locations.update(base.value_locations)
+    # A parameter file's `param x = value` is exactly a template parameter with a default.
+    context = Context(prefix=f"bicepparam:{template.path}:", given={"base": dict(values)} if base else None)
+    instance = Instance(template, {}, context, host)
     for name, param in template.params.items():
         if param.value is None:
             continue
+        for inherited in [n for n in values if n.lower() == name.lower()]:
+            del values[inherited], locations[inherited]
         values[name] = instance.parameter(name)
         locations[name] = template.locate(param.value.start, param.value.end)
-    return BicepParams(
+    found = BicepParams(
         template.path,
         using.path if using is not None else None,
         template.locate(using.start, using.end) if using is not None else None,
@@ -69,6 +84,27 @@ def params_of(template: Template, host: Host) -> BicepParams:
         values,
         locations,
     )
+    host.bicepparams[real] = found
+    return found
+
+
+def _base(template: Template, host: Host, extending: tuple[str, ...]) -> BicepParams | None:
+    """The parameter file ``template`` extends, read; None when there is none or it cannot be."""
+    extends = template.extends
+    if extends is None:
+        return None
+    at = template.locate(extends.start, extends.end)
+    target = host.files.beside(template.path, extends.path)
+    if not os.path.isfile(target):
+        host.problem(f"the parameter file {extends.path} this file extends is not found (looked for {target})", at)
+        return None
+    if os.path.realpath(target) in extending:
+        host.problem(f"extends cycle: {extends.path} extends this file", at)
+        return None
+    loaded = host.files.get(target)
+    if not isinstance(loaded, Template):
+        return None  # its own parse error is reported at that file
+    return params_of(loaded, host, extending)
 
 
 def by_template(bicepparams: Iterable[BicepParams], files: Files) -> dict[str, list[BicepParams]]:

@@ -91,8 +91,9 @@ def _labels(items: list[Any]) -> list[str]:
     """Loop labels: the element itself, or its name, when that is distinct; else the index."""
     labels = []
     for index, item in enumerate(items):
-        if isinstance(item, dict):
-            item = next((v for k, v in item.items() if k.lower() == "name"), None)
+        if isinstance(item, dict):  # by its name; an items() entry by its key
+            lowered = {k.lower(): v for k, v in item.items()}
+            item = lowered.get("name", lowered.get("key"))
         labels.append(str(item) if isinstance(item, (str, int)) and not isinstance(item, bool) else str(index))
     return labels if len(set(labels)) == len(labels) else [str(i) for i in range(len(items))]
 
@@ -116,6 +117,7 @@ class ResourceTable:
         self._naming: set[int] = set()
         self._parents: dict[int, ResourceValue | None] = {}  # the resource a child is nested in
         self._owners: dict[int, ResourceValue | None] = {}  # that, or the one `parent:` names
+        self._groups: dict[str, list[ResourceValue]] | None = None  # resource groups deployed here, by name
 
     # -- occurrences and symbols --------------------------------------------------------------
 
@@ -221,7 +223,8 @@ class ResourceTable:
                 names = (*parent.names, *own) if parent.names is not None else None
             else:
                 names = own or None
-        group = instance.context.resource_group
+        # A child is where its parent is: an `existing` parent may be in another group.
+        group = parent.resource_group if parent is not None else instance.context.resource_group
         scope_prop = prop(occurrence.body, "scope")
         if decl.existing and scope_prop is not None:
             group = group_of(instance.value(scope_prop.value, env), group)
@@ -229,6 +232,21 @@ class ResourceTable:
             decl.symbol, source_type, version, name, names, None if decl.existing else occurrence.path, group,
             instance.template.locate(decl.start, decl.end), lambda: self.body_values(occurrence),
         )
+
+    def group_location(self, name: str) -> Any:
+        """The location of the one resource group named ``name`` that this instance deploys
+        (``scope: resourceGroup('rg-x')`` beside ``resource rg ... = { name: 'rg-x' }``), else None."""
+        if self._groups is None:
+            self._groups = {}  # set first: a group's own name may call resourceGroup(...)
+            for symbol, decl in self.instance.template.resources.items():
+                if decl.existing or decl.type_text.partition("@")[0].lower() != RESOURCE_GROUP:
+                    continue
+                for occurrence in self.top(symbol):
+                    value = self.value(occurrence)
+                    if not occurrence.absent and isinstance(value.name, str):
+                        self._groups.setdefault(value.name.lower(), []).append(value)
+        found = self._groups.get(name.lower(), [])
+        return found[0].member("location", f"{found[0].symbol}.location") if len(found) == 1 else None
 
     # -- bodies ---------------------------------------------------------------------------------
 

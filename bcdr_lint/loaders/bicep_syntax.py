@@ -38,27 +38,34 @@ class _Newlines:
     def __init__(self) -> None:
         # False while an interpolation hole (an expression, not a file) is parsed.
         self.final_newline = True
+        # The brackets open where the text stopped, and whether it stopped at its end: a file
+        # that ends inside a bracket says which.
+        self.open_brackets: list[Token] = []
+        self.exhausted = False
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         final_newline = self.final_newline
-        open_brackets: list[str] = []
+        open_brackets: list[Token] = []
+        self.open_brackets = open_brackets
+        self.exhausted = False
         after_newline = True
         last: Token | None = None
         for token in stream:
             kind = token.type
             if kind == "_NL":
-                if after_newline or (open_brackets and open_brackets[-1] == "LPAR"):
+                if after_newline or (open_brackets and open_brackets[-1].type == "LPAR"):
                     continue
                 after_newline = True
                 yield token
                 continue
             if kind in _OPENERS:
-                open_brackets.append(kind)
+                open_brackets.append(token)
             elif kind in _CLOSERS and open_brackets:
                 open_brackets.pop()
             after_newline = False
             last = token
             yield token
+        self.exhausted = True
         if final_newline and last is not None and not after_newline:
             # Placed where the text ends, so an error about it points there.
             yield Token("_NL", "\n", last.end_pos, last.end_line, last.end_column, last.end_line,
@@ -69,8 +76,10 @@ def _parse_hole(source: str, offset: int, builder: Builder) -> ast.Expr:
     if not source.strip():
         raise BicepSyntaxError("empty '${}' in a string", offset)
     saved = builder.offset
+    newlines = _newlines()
+    saved_brackets, saved_exhausted = newlines.open_brackets, newlines.exhausted
     builder.offset = offset
-    _newlines().final_newline = False
+    newlines.final_newline = False
     try:
         return _parser().parse(source, start="expr")
     except UnexpectedInput as exc:
@@ -78,7 +87,8 @@ def _parse_hole(source: str, offset: int, builder: Builder) -> ast.Expr:
         raise BicepSyntaxError(message, offset + _position(exc, source)) from exc
     finally:
         builder.offset = saved
-        _newlines().final_newline = True
+        newlines.final_newline = True
+        newlines.open_brackets, newlines.exhausted = saved_brackets, saved_exhausted
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +116,11 @@ def parse(text: str) -> ast.Program:
     try:
         return _parser().parse(text, start="start")
     except UnexpectedInput as exc:
-        raise BicepSyntaxError(_describe(exc, text), _position(exc, text)) from exc
+        position = _position(exc, text)
+        left_open = _left_open(exc, text, position)
+        if left_open is not None:
+            raise BicepSyntaxError(*left_open) from exc
+        raise BicepSyntaxError(_describe(exc, text), position) from exc
     except VisitError as exc:  # an error raised while building a node
         if isinstance(exc.orig_exc, BicepSyntaxError):
             raise exc.orig_exc from None
@@ -129,6 +143,25 @@ def _position(exc: UnexpectedInput, text: str) -> int:
         return len(text)
     position = getattr(exc, "pos_in_stream", None)
     return position if isinstance(position, int) else 0
+
+
+def _left_open(exc: UnexpectedInput, text: str, position: int) -> tuple[str, int] | None:
+    """A comment, multi-line string or bracket the text leaves open (message and where it
+    opens): what the reader must close, rather than the token the parser stumbled on."""
+    for start in (position, position - 1):
+        if text.startswith("/*", start):  # a closed comment would have been skipped
+            return "unterminated comment: '/*' is never closed by '*/'", start
+    if isinstance(exc, UnexpectedCharacters) and text.startswith(_TRIPLE_QUOTE, position - 2):
+        return f"unterminated multi-line string: {_TRIPLE_QUOTE} is never closed", position - 2
+    newlines = _newlines()
+    brackets = newlines.open_brackets
+    if (isinstance(exc, UnexpectedEOF) or newlines.exhausted) and brackets:
+        opener = brackets[-1]
+        return f"'{opener}' is never closed: the file ends inside it", opener.start_pos
+    return None
+
+
+_TRIPLE_QUOTE = "'''"
 
 
 def _describe(exc: UnexpectedInput, text: str) -> str:

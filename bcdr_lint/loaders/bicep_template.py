@@ -27,8 +27,13 @@ class Template:
     resources: dict[str, ast.ResourceDecl]  # top level only; nested ones live in their parent's body
     modules: dict[str, ast.ModuleDecl]
     outputs: dict[str, ast.Output]
-    other: dict[str, str]  # names of types, functions, imports ... -> what declares them
+    other: dict[str, str]  # names of types, extensions ... -> what declares them
     using: ast.Using | None
+    functions: dict[str, ast.Func] = field(default_factory=dict)
+    # Imported names: local name -> (the import, the exported name; None for `* as local`).
+    imports: dict[str, tuple[ast.Import, str | None]] = field(default_factory=dict)
+    extends: ast.Extends | None = None
+    nullable_types: frozenset[str] = frozenset()  # types declared here that admit null
 
     def locate(self, start: int, end: int) -> Location:
         return self.lines.location(self.path, start, end)
@@ -44,7 +49,11 @@ class Template:
         modules: dict[str, ast.ModuleDecl] = {}
         outputs: dict[str, ast.Output] = {}
         other: dict[str, str] = {}
+        functions: dict[str, ast.Func] = {}
+        imports: dict[str, tuple[ast.Import, str | None]] = {}
+        nullable_types: set[str] = set()
         using = None
+        extends = None
         for statement in program.statements:
             if isinstance(statement, ast.Param):
                 params[statement.name] = statement
@@ -58,10 +67,26 @@ class Template:
                 outputs[statement.name] = statement
             elif isinstance(statement, ast.Using):
                 using = statement
+            elif isinstance(statement, ast.Func):
+                functions[statement.name] = statement
+            elif isinstance(statement, ast.Import):
+                if statement.namespace is not None:
+                    imports[statement.namespace] = (statement, None)
+                for exported, local in statement.items:
+                    imports[local] = (statement, exported)
+            elif isinstance(statement, ast.Extends):
+                extends = statement
             elif isinstance(statement, ast.Declared) and statement.kind not in ("metadata", "assert"):
                 for name in statement.names:
                     other[name] = statement.kind
-        return cls(path, text, program, LineIndex(text), params, variables, resources, modules, outputs, other, using)
+                if statement.nullable:
+                    nullable_types.update(statement.names)
+        return cls(path, text, program, LineIndex(text), params, variables, resources, modules, outputs, other, using,
+                   functions, imports, extends, frozenset(nullable_types))
+
+    def is_nullable(self, param: ast.Param) -> bool:
+        """Whether the parameter admits null (``string?``, or a nullable type declared here)."""
+        return param.nullable or (param.type_name is not None and param.type_name in self.nullable_types)
 
 
 def read_template(path: str) -> Template | ParseError:

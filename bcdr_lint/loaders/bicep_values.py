@@ -111,6 +111,19 @@ class AzureScope:
 
 
 @dataclass(frozen=True, eq=False)
+class ImportedNamespace:
+    """``import * as naming from './naming.bicep'``: ``naming.x`` reads the exported variable
+    ``x``, ``naming.f(a)`` calls the exported function ``f``."""
+
+    path: str
+    variable: Callable[[str, str], Any]  # (name, text) -> value
+    call: Callable[[str, list[Any], str], Any]  # (name, arguments, text) -> value
+
+    def member(self, name: str, text: str) -> Any:
+        return self.variable(name, text)
+
+
+@dataclass(frozen=True, eq=False)
 class LambdaValue:
     params: tuple[str, ...]
     call: Callable[[list[Any]], Any]
@@ -122,7 +135,7 @@ def lookup(target: Any, key: Any, text: str, safe: bool = False) -> Any:
         return target
     if target is None and safe:
         return None
-    if isinstance(target, (ResourceValue, ModuleValue, AzureScope)):
+    if isinstance(target, (ResourceValue, ModuleValue, AzureScope, ImportedNamespace)):
         if not isinstance(key, str):
             return Unresolved(text, "a property name must be a string")
         return target.member(key, text)

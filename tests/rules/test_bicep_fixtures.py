@@ -97,3 +97,34 @@ def test_two_stamps_from_one_template_and_two_parameter_files(at_root):
         (f"{F}/centralus.bicepparam", 1, f"deployed with {F}/centralus.bicepparam"),
         (f"{F}/eastus2.bicepparam", 1, f"deployed with {F}/eastus2.bicepparam"),
     ]
+
+
+def test_clusters_in_resource_groups_named_by_scope_are_in_those_groups_region(at_root):
+    F = "fixtures/BCDR101/bad/bicep-subscription"
+    # `scope: resourceGroup('rg-payments-${colour}')` names groups the template deploys in
+    # westeurope: `resourceGroup().location` in the module is known, so is the single region.
+    assert findings_for([F], ["BCDR101", "BCDR002"]) == [
+        ("BCDR101", f"{F}/cluster.bicep", 9),
+        ("BCDR101", f"{F}/cluster.bicep", 9),
+    ]
+    clusters = engine.check([F]).model.of_kind(Kind.AKS_CLUSTER)
+    assert [(c.name, c.resource_group, c.region) for c in clusters] == [
+        ("aks-payments-blue", "rg-payments-blue", "westeurope"),
+        ("aks-payments-green", "rg-payments-green", "westeurope"),
+    ]
+
+
+def test_registry_replicas_from_an_imported_list_miss_a_region_the_parameter_file_adds(at_root):
+    F = "fixtures/BCDR402/bad/bicep-imports"
+    # Names and regions are imported from shared.bicep; prod.bicepparam extends base.bicepparam
+    # and adds westus3 to `...base.clusterRegions`.
+    assert findings_for([F], ["BCDR402", "BCDR002"]) == [("BCDR402", f"{F}/main.bicep", 9)]
+    (finding,) = run([F], ["BCDR402"])
+    assert finding.message.startswith(
+        "container registry 'acrpaymentsshared' (home eastus2, replicas in centralus) has no replica in westus3"
+    )
+    assert [(r.location.path, r.location.start_line) for r in finding.related] == [
+        (f"{F}/main.bicep", 32), (f"{F}/prod.bicepparam", 1),
+    ]
+    pools = engine.check([F]).model.of_kind(Kind.NODE_POOL)
+    assert [p.get("zones") for p in pools] == [["1", "2", "3"]] * 3  # `zones ?? [...]`: zones is nullable

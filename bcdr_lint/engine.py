@@ -178,7 +178,8 @@ def _merge_deployments(findings: list[Finding]) -> list[Finding]:
         first = group[0]
         messages = {f.message for f in group}
         same = len(messages) == 1
-        related = list(first.related)
+        # The other deployments' resources at one template line say the same thing: once each.
+        related = list(dict.fromkeys(first.related))
         seen = {r.location for r in related}
         for f in sorted(group, key=lambda f: (f.deployment.path, f.deployment.start_line)):
             label = f"deployed with {f.deployment.path}" + ("" if same else f": {f.message}")

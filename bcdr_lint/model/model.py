@@ -75,7 +75,8 @@ class Model:
 
         By key, the one resource. By Azure identity: every resource of that type and name,
         narrowed by resource group when the reference names one, then — when ``near`` (the
-        referring resource) is given — to those declared in the same file, then the same folder:
+        referring resource) is given — to those of the same deployment of its file (one parameter
+        file), then the same file, then the same folder:
         the same template copied into ``dev/`` and ``prod/`` declares two registries of one name,
         and each replica belongs to the registry beside it.
         """
@@ -93,7 +94,7 @@ class Model:
                 if isinstance(c.resource_group, str) and c.resource_group.lower() == wanted
             ]
         if len(candidates) > 1 and near is not None:
-            for same_place in (_same_file, _same_folder):
+            for same_place in (_same_deployment, _same_file, _same_folder):
                 narrowed = [c for c in candidates if same_place(c, near)]
                 if narrowed:
                     candidates = narrowed
@@ -113,6 +114,11 @@ class Model:
         """Resources whose ``refs[ref_name]`` points at ``resource`` (e.g. a cluster's pools)."""
         return list(self._referrers.get((resource.key, ref_name), ()))
 
+
+
+def _same_deployment(a: Resource, b: Resource) -> bool:
+    # A template deployed with several parameter files declares its registry once per file.
+    return a.deployment is not None and a.deployment == b.deployment and _same_file(a, b)
 
 
 def _same_file(a: Resource, b: Resource) -> bool:

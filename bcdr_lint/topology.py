@@ -129,7 +129,8 @@ def _endpoint_region(model: Model, endpoint: Resource) -> str:
     written = endpoint.get("endpoint_location")
     if isinstance(written, str):
         return written
-    target = model.target(endpoint, "target_resource")
+    # Traffic Manager endpoints name their target; Front Door origins the resource whose address is their host.
+    target = model.target(endpoint, "target_resource") or model.target(endpoint, "host_resource")
     return _region(target) if target is not None else UNKNOWN
 
 
@@ -147,7 +148,11 @@ def _routers(model: Model) -> list[Router]:
             for o in model.referrers(group, "origin_group")
         ]
         front_door = model.target(group, "profile")
-        name = f"{_text(front_door.name)}/{_text(group.name)}" if front_door is not None else _text(group.name)
+        names = group.azure_names  # ARM/Bicep child names already start with the profile's
+        if len(names) > 1 and all(isinstance(n, str) for n in names):
+            name = "/".join(names)
+        else:
+            name = f"{_text(front_door.name)}/{_text(group.name)}" if front_door is not None else _text(group.name)
         routers.append(Router(name, "Front Door origin group", _where(group), tuple(origins)))
     return routers
 

@@ -138,3 +138,18 @@ def test_one_unresolved_value_at_one_template_line_is_one_bcdr002_relating_both_
     related = [r.location.path for r in unresolved[0].related]
     assert related == ["main.parameters.dev.json", "main.parameters.prod.json"]
     assert "@" not in unresolved[0].identity
+
+
+def test_cluster_names_are_listed_once_however_many_deployments_declare_them():
+    from bcdr_lint.model import Kind, Location, Resource
+    from bcdr_lint.rules.common import some_names
+
+    def cluster(name: str, params: str) -> Resource:
+        return Resource(kind=Kind.AKS_CLUSTER, key=f"arm:main.json:aks@{params}", name=name,
+                        location=Location("main.json", 9), source_type="Microsoft.ContainerService/managedClusters",
+                        deployment=Location(params, 1))
+
+    same = [cluster("aks-centralus", f"main.parameters.{env}.json") for env in ("a", "b", "c")]
+    assert some_names(same) == "'aks-centralus'"
+    many = same + [cluster(f"aks-{n}", "p.json") for n in ("w", "x", "y")]
+    assert some_names(many) == "'aks-centralus', 'aks-w', 'aks-x' and 1 more"

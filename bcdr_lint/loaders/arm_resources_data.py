@@ -8,7 +8,7 @@ of ARM's three spellings declared them; ``parent_ref`` ties them to their server
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from bcdr_lint.loaders import arm_copy
 from bcdr_lint.loaders.arm_copy import Item

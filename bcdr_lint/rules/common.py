@@ -132,3 +132,12 @@ def unlisted_pools(model: Model, rule: "Rule") -> list[Finding]:
         if isinstance(pools, Unresolved):
             notes.append(rule.unresolved(cluster, "children", pools, UNLISTED_POOLS))
     return notes
+
+
+def some_names(resources: list[Resource], shown: int = 3) -> str:
+    """``'aks-a', 'aks-b' and 2 more`` — each name once: a template deployed with several
+    parameter files declares the same cluster line once per deployment."""
+    names = list(dict.fromkeys(str(r.name) for r in resources))
+    listed = ", ".join(f"'{name}'" for name in names[:shown])
+    rest = len(names) - shown
+    return listed + (f" and {rest} more" if rest > 0 else "")

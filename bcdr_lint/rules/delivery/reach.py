@@ -128,8 +128,11 @@ def _targets(step: DeployStep, clusters: Clusters) -> tuple[list[Resource], Mayb
     if isinstance(group, Unresolved):
         return [], Maybe(step, _at(group, step), tuple(candidates))
     places = ", ".join(sorted(str(c.resource_group or c.location.path) for c in candidates))
-    value = Unresolved(name, f"the name fits {len(candidates)} clusters of the model ({places}) and the step names no "
-                       "resource group that tells them apart", step.location)
+    # A named group still fits several when some of them have a resource group the model does not know.
+    apart = ("the step names no resource group that tells them apart" if group is None
+             else f"the step's resource group {group!r} may be that of several of them")
+    value = Unresolved(name, f"the name fits {len(candidates)} clusters of the model ({places}) and {apart}",
+                       step.location)
     return [], Maybe(step, value, tuple(candidates))
 
 

@@ -52,7 +52,7 @@ from typing import Iterator
 from bcdr_lint.findings import Finding
 from bcdr_lint.model import Kind, Model, Unresolved
 from bcdr_lint.rules.base import capped, related, rule
-from bcdr_lint.rules.common import clusters, ref_target, region_of, split_by_region
+from bcdr_lint.rules.common import clusters, ref_target, region_of, some_names, split_by_region
 
 
 @rule(
@@ -97,7 +97,7 @@ def check(model: Model) -> Iterator[Finding]:
                 if not isinstance(replica.region, str) or replica.region in missing:
                     yield RULE.unresolved(replica, "registry", owner, "registry")
             continue
-        where = "; ".join(f"{region} ({_some(by_region[region])})" for region in missing)
+        where = "; ".join(f"{region} ({some_names(by_region[region])})" for region in missing)
         shown = sorted({r.region for r in replicas if isinstance(r.region, str)})
         # Only the related locations shown are built: thousands of registries and clusters stay linear.
         cluster_related, more = capped((c for region in missing for c in by_region[region]),
@@ -110,12 +110,6 @@ def check(model: Model) -> Iterator[Finding]:
             related=cluster_related,
             more=more,
         )
-
-
-def _some(clusters_in_region: list, shown: int = 3) -> str:
-    names = ", ".join(f"'{c.name}'" for c in clusters_in_region[:shown])
-    rest = len(clusters_in_region) - shown
-    return names + (f" and {rest} more" if rest > 0 else "")
 
 
 RULE = check

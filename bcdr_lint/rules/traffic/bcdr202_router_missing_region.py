@@ -86,9 +86,9 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from bcdr_lint.findings import Finding
-from bcdr_lint.model import Kind, Model, Resource, Unresolved
+from bcdr_lint.model import Kind, Model, Unresolved
 from bcdr_lint.rules.base import capped, related, rule
-from bcdr_lint.rules.common import clusters, split_by_region
+from bcdr_lint.rules.common import clusters, some_names, split_by_region
 from bcdr_lint.rules.traffic.routers import (UNLISTED_ENDPOINTS, Doubt, Placer, nested_children, note, routers,
                                             unplaced_members)
 
@@ -134,7 +134,7 @@ def check(model: Model) -> Iterator[Finding]:
         if not served:
             continue  # it routes to other places, not to the clusters
         noun = router.member_noun
-        where = "; ".join(f"{region} ({_names(by_region[region])})" for region in missing)
+        where = "; ".join(f"{region} ({some_names(by_region[region])})" for region in missing)
         shown, more = capped(
             (c for region in missing for c in by_region[region]),
             lambda c: related(c, f"{c.label} runs in {c.region}", "region"),
@@ -179,12 +179,6 @@ class _Shared:
                     self._given.add(id(doubt))
                     taken.append(doubt)
         return taken
-
-
-def _names(members: list[Resource], shown: int = 3) -> str:
-    names = ", ".join(f"'{c.name}'" for c in members[:shown])
-    rest = len(members) - shown
-    return names + (f" and {rest} more" if rest > 0 else "")
 
 
 RULE = check

@@ -1,0 +1,5 @@
+using 'main.bicep'
+
+param env = 'prodb'
+param primaryLocation = 'northeurope'
+param secondaryLocation = 'westeurope'

@@ -1,0 +1,5 @@
+using 'main.bicep'
+
+param env = 'prod'
+param primaryLocation = 'westeurope'
+param secondaryLocation = 'northeurope'

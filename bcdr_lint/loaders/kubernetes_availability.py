@@ -37,41 +37,34 @@ def disruption_budget(obj: ManifestObject) -> Attrs:
 
 
 def pod_autoscaler(obj: ManifestObject) -> Attrs:
-    attrs: dict[str, Any] = {
-        "target_kind": obj.text("spec", "scaleTargetRef", "kind"),
-        "target_name": obj.text("spec", "scaleTargetRef", "name"),
-    }
-    locations: dict[str, Location | None] = {
-        "target_kind": obj.loc("spec", "scaleTargetRef"),
-        "target_name": obj.loc("spec", "scaleTargetRef", "name"),
-    }
-    for attr, field in (("min_replicas", "minReplicas"), ("max_replicas", "maxReplicas")):
-        value = integer(obj, "spec", field)
-        if value is not None:
-            attrs[attr] = value
-            locations[attr] = obj.loc("spec", field)
-    return attrs, locations
+    return _scaler(obj, "minReplicas", "maxReplicas")
 
 
 def scaled_object(obj: ManifestObject) -> Attrs:
     """A KEDA ScaledObject: it creates and owns the HorizontalPodAutoscaler of its target, so it
     is modelled as one. Its target kind defaults to Deployment, its minimum (``minReplicaCount``)
     to 0 — scaled to zero when idle."""
+    attrs, locations = _scaler(obj, "minReplicaCount", "maxReplicaCount", default_kind="Deployment")
+    attrs["scaler"] = "keda"
+    attrs.setdefault("min_replicas", 0)
+    return attrs, locations
+
+
+def _scaler(obj: ManifestObject, min_field: str, max_field: str, default_kind: str | None = None) -> Attrs:
+    """What an autoscaler scales (``spec.scaleTargetRef``) and its replica bounds."""
     attrs: dict[str, Any] = {
-        "scaler": "keda",
-        "target_kind": obj.text("spec", "scaleTargetRef", "kind") or "Deployment",
+        "target_kind": obj.text("spec", "scaleTargetRef", "kind") or default_kind,
         "target_name": obj.text("spec", "scaleTargetRef", "name"),
     }
     locations: dict[str, Location | None] = {
         "target_kind": obj.loc("spec", "scaleTargetRef"),
         "target_name": obj.loc("spec", "scaleTargetRef", "name"),
     }
-    for attr, field in (("min_replicas", "minReplicaCount"), ("max_replicas", "maxReplicaCount")):
+    for attr, field in (("min_replicas", min_field), ("max_replicas", max_field)):
         value = integer(obj, "spec", field)
         if value is not None:
             attrs[attr] = value
             locations[attr] = obj.loc("spec", field)
-    attrs.setdefault("min_replicas", 0)
     return attrs, locations
 
 

@@ -101,6 +101,7 @@ def _region(resource: Resource | None) -> str:
 
 
 def build(model: Model, findings: Iterable[Finding] = ()) -> Topology:
+    findings = list(findings)
     clusters = model.of_kind(Kind.AKS_CLUSTER)
     by_region: dict[str, list[Place]] = {}
     for cluster in clusters:
@@ -120,7 +121,7 @@ def build(model: Model, findings: Iterable[Finding] = ()) -> Topology:
         routers=tuple(_routers(model)),
         registries=tuple(_registries(model, cluster_regions)),
         peerings=tuple(_peerings(model)),
-        pipelines=tuple(_pipelines(model, clusters)),
+        pipelines=tuple(_pipelines(model, clusters, findings)),
         gaps=gaps,
     )
 
@@ -181,8 +182,15 @@ def _peerings(model: Model) -> list[Peering]:
     return out
 
 
-def _pipelines(model: Model, clusters: Sequence[Resource]) -> list[Pipeline]:
-    names = {c.name for c in clusters if isinstance(c.name, str)}
+def _pipelines(model: Model, clusters: Sequence[Resource], findings: Sequence[Finding]) -> list[Pipeline]:
+    """Each pipeline's targets as written, and the clusters BCDR701 says it misses (the rule knows
+    environments and workloads; the picture must not claim misses the report does not)."""
+    by_place = {c.loc("name"): c for c in clusters}
+    missed_by: dict[str, list[str]] = {}
+    for finding in findings:
+        if finding.rule_id == "BCDR701":
+            names = [_text(by_place[r.location].name) for r in finding.related if r.location in by_place]
+            missed_by.setdefault(finding.identity.split("|", 1)[0], []).extend(names)
     out = []
     for pipeline in model.of_kind(Kind.PIPELINE):
         targets = []
@@ -191,8 +199,7 @@ def _pipelines(model: Model, clusters: Sequence[Resource]) -> list[Pipeline]:
                 targets.append(f"template {step.template}")
             else:
                 targets.append(_text(getattr(step, "cluster", None)))
-        hit = {t for t in targets if t in names}
-        missed = tuple(sorted(names - hit)) if hit else ()
+        missed = tuple(sorted(set(missed_by.get(pipeline.base_key, ()))))
         out.append(Pipeline(pipeline.location.path, tuple(dict.fromkeys(targets)), missed))
     return out
 

@@ -197,3 +197,10 @@ def test_topology_shows_clusters_declared_in_the_configuration(tmp_path, monkeyp
     assert result.exit_code == 0, result.output
     assert "westeurope [pair northeurope (has clusters)]" in result.output
     assert "cluster aks-shop-weu  .bcdr-lint.yaml:2" in result.output
+
+
+def test_topology_claims_no_pipeline_miss_that_bcdr701_does_not_report(at_root):
+    # deploy-dev.yml deploys only the dev cluster; BCDR701 scopes it to its environment.
+    result = _invoke("topology", "tests/inputs/e2e/infra", "tests/inputs/e2e/.github")
+    assert "deploy-dev.yml: deploys to aks-shop-dev\n" in result.output
+    assert "misses" not in result.output

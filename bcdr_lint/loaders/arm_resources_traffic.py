@@ -19,7 +19,7 @@ from bcdr_lint.loaders import arm_copy
 from bcdr_lint.loaders.arm_eval import Scope, located
 from bcdr_lint.loaders.arm_expressions import Call, ExpressionSyntaxError, Index, Prop, expression_body, is_expression, parse
 from bcdr_lint.loaders.arm_resources import Attrs, Builder, ChildMaker, Decl, Parent, _enabled, make_resource, parent_ref
-from bcdr_lint.loaders.bicep_values import DeployedProperty
+from bcdr_lint.model.values import DeployedProperty
 from bcdr_lint.loaders.jsonpos import JNode, JObject, JScalar, Member
 from bcdr_lint.model import Kind, Ref, Resource, Unresolved, lower_or_none, normalize_region
 from bcdr_lint.model import azure_id

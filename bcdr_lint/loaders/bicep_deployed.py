@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bcdr_lint.loaders import bicep_ast as ast
-from bcdr_lint.loaders.bicep_values import RUNTIME, DeployedProperty, ResourceValue
+from bcdr_lint.loaders.bicep_values import RUNTIME, ResourceValue
+from bcdr_lint.model.values import DeployedProperty
 from bcdr_lint.model import Ref, Unresolved
 
 if TYPE_CHECKING:

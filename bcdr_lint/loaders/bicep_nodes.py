@@ -25,7 +25,7 @@ from typing import Any
 from bcdr_lint.loaders import bicep_ast as ast
 from bcdr_lint.loaders.arm_eval import Scope
 from bcdr_lint.loaders.bicep_eval import Env, Evaluator
-from bcdr_lint.loaders.bicep_values import DeployedProperty
+from bcdr_lint.model.values import DeployedProperty
 from bcdr_lint.loaders.jsonpos import JArray, JNode, JObject, JScalar, Member
 from bcdr_lint.model import Unresolved
 

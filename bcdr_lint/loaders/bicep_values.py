@@ -15,15 +15,6 @@ from bcdr_lint.model import Location, Ref, Unresolved
 RUNTIME = "known only once the resource is deployed"
 
 
-@dataclass(frozen=True, slots=True)
-class DeployedProperty(Unresolved):
-    """An unknown value that is a property Azure gives ``resource`` when it deploys it
-    (``pip.properties.dnsSettings.fqdn``): which resource it reads is known, so a host name
-    written so leads to that resource (``host_resource``), as ARM's ``reference(...).x`` does."""
-
-    resource: Ref | None = None
-
-
 @dataclass(frozen=True, eq=False)
 class ResourceValue:
     """A resource symbol (one instance of a loop): its identity, and its body on demand."""

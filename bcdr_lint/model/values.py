@@ -25,6 +25,16 @@ class Unresolved:
 
 
 @dataclass(frozen=True, slots=True)
+class DeployedProperty(Unresolved):
+    """An unknown value that is a property Azure gives ``resource`` when it deploys it (Bicep's
+    ``pip.properties.dnsSettings.fqdn``): which resource it reads is known, so a host name written
+    so leads to that resource (``host_resource``), as ARM's ``reference(...).x`` does. Defined in
+    the model so that builders read it whichever loader produced it."""
+
+    resource: "Ref | None" = None
+
+
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A reference from one resource to another.
 
